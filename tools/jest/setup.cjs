@@ -1,0 +1,2 @@
+// Every test process needs Nest's decorator metadata before any decorated class is loaded.
+require('reflect-metadata');

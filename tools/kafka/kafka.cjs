@@ -1,0 +1,275 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Local Apache Kafka for development and tests: a single KRaft node on 127.0.0.1.
+ *
+ *   node tools/kafka/kafka.cjs start    resolve the broker's jars with Maven (once), format storage, start, wait
+ *   node tools/kafka/kafka.cjs stop     stop the broker this launcher started on the port
+ *   node tools/kafka/kafka.cjs status   say whether a broker answers on the port
+ *
+ * Where KAFKA_BROKERS is set, nothing is launched: that cluster is used as it is.
+ * Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT + 1),
+ * LEDGERLINE_CACHE (~/.cache/ledgerline) for the jars and the broker's data,
+ * KAFKA_MAVEN_REPO (a separate Maven local repository, for a launch from nothing),
+ * KAFKA_HEAP (512m).
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+
+const POM = path.join(__dirname, 'pom.xml');
+const KAFKA_VERSION = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'))[1];
+
+class LauncherError extends Error {}
+
+function settings(env = process.env) {
+  const port = parsePort('KAFKA_PORT', env.KAFKA_PORT ?? '9092');
+  const controllerPort = parsePort('KAFKA_CONTROLLER_PORT', env.KAFKA_CONTROLLER_PORT ?? String(port + 1));
+  const cache = path.resolve(env.LEDGERLINE_CACHE ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ledgerline'));
+  const heap = env.KAFKA_HEAP ?? '512m';
+  if (!/^\d+[mg]$/i.test(heap)) throw new LauncherError(`KAFKA_HEAP must look like 512m or 1g, got "${heap}"`);
+  return {
+    port,
+    controllerPort,
+    heap,
+    mavenRepo: env.KAFKA_MAVEN_REPO,
+    libs: path.join(cache, 'kafka', KAFKA_VERSION, 'libs'),
+    runDir: path.join(cache, 'kafka', `node-${port}`),
+  };
+}
+
+function parsePort(name, value) {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new LauncherError(`${name} must be a port number between 1 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function log(message) {
+  process.stderr.write(`[kafka] ${message}\n`);
+}
+
+/** Copies kafka_2.13 and its runtime dependencies into the cache, once per version. */
+function resolveJars(s) {
+  const marker = path.join(s.libs, '.complete');
+  if (fs.existsSync(marker)) return;
+  log(`resolving Apache Kafka ${KAFKA_VERSION} with Maven into ${s.libs}`);
+  fs.rmSync(s.libs, { recursive: true, force: true });
+  fs.mkdirSync(s.libs, { recursive: true });
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${s.libs}`, '-DincludeScope=runtime'];
+  if (s.mavenRepo) args.push(`-Dmaven.repo.local=${s.mavenRepo}`);
+  // Maven's output goes to stderr: stdout carries only the broker address, for scripts.
+  const result = spawnSync('mvn', args, { stdio: ['ignore', 2, 2] });
+  if (result.error) throw new LauncherError(`cannot run Maven (mvn): ${result.error.message}`);
+  if (result.status !== 0) throw new LauncherError(`Maven could not resolve the Kafka broker (exit ${result.status})`);
+  fs.writeFileSync(marker, new Date().toISOString());
+}
+
+function serverProperties(s) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${s.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${s.port}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${path.join(s.runDir, 'data')}`,
+    'num.partitions=3',
+    'auto.create.topics.enable=true',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'log.retention.hours=24',
+    '',
+  ].join('\n');
+}
+
+const LOG4J = [
+  'log4j.rootLogger=WARN, file',
+  'log4j.logger.kafka.server.KafkaServer=INFO',
+  'log4j.logger.kafka.server.KafkaRaftServer=INFO',
+  'log4j.appender.file=org.apache.log4j.FileAppender',
+  'log4j.appender.file.File=${kafka.logs.dir}/broker.log',
+  'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+  'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
+  '',
+].join('\n');
+
+function java(s, mainClass, args, options) {
+  return [
+    `-Xmx${s.heap}`,
+    `-Xms${s.heap}`,
+    `-Dlog4j.configuration=file:${path.join(s.runDir, 'log4j.properties')}`,
+    `-Dkafka.logs.dir=${s.runDir}`,
+    '-cp',
+    path.join(s.libs, '*'),
+    mainClass,
+    ...args,
+  ].concat(options ?? []);
+}
+
+/** Prepares KRaft storage the first time this port's node runs. */
+function formatStorage(s) {
+  fs.mkdirSync(s.runDir, { recursive: true });
+  const props = path.join(s.runDir, 'server.properties');
+  fs.writeFileSync(props, serverProperties(s));
+  fs.writeFileSync(path.join(s.runDir, 'log4j.properties'), LOG4J);
+  if (fs.existsSync(path.join(s.runDir, 'data', 'meta.properties'))) return props;
+  const clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
+  const result = spawnSync('java', java(s, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props]), {
+    encoding: 'utf8',
+  });
+  if (result.error) throw new LauncherError(`cannot run java: ${result.error.message}`);
+  if (result.status !== 0) throw new LauncherError(`formatting KRaft storage failed: ${result.stderr || result.stdout}`);
+  return props;
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** True when a Kafka broker answers a metadata request on the port. */
+async function brokerAnswers(port, timeoutMs = 3000) {
+  if (!(await portOpen(port))) return false;
+  const { Kafka, logLevel } = require('kafkajs');
+  const admin = new Kafka({
+    clientId: 'ledgerline-kafka-launcher',
+    brokers: [`127.0.0.1:${port}`],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function readPid(s) {
+  try {
+    const pid = Number(fs.readFileSync(path.join(s.runDir, 'broker.pid'), 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Makes a broker available and returns its bootstrap address.
+ * `started` says whether this call launched it (false when KAFKA_BROKERS is set or one was already running).
+ */
+async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
+  if (env.KAFKA_BROKERS) return { brokers: env.KAFKA_BROKERS, started: false };
+  const s = settings(env);
+  const brokers = `127.0.0.1:${s.port}`;
+  if (await brokerAnswers(s.port)) {
+    log(`a broker already answers on ${brokers}; reusing it`);
+    return { brokers, started: false };
+  }
+  if (await portOpen(s.port)) throw new LauncherError(`port ${s.port} is taken by something that is not a Kafka broker`);
+  resolveJars(s);
+  const props = formatStorage(s);
+  const out = fs.openSync(path.join(s.runDir, 'broker.out'), 'a');
+  const child = spawn('java', java(s, 'kafka.Kafka', [props]), { detached: true, stdio: ['ignore', out, out] });
+  fs.writeFileSync(path.join(s.runDir, 'broker.pid'), String(child.pid));
+  child.unref();
+  log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive(child.pid)) {
+      throw new LauncherError(`the broker exited during start-up; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
+    }
+    if (await brokerAnswers(s.port, 1000)) {
+      log(`ready on ${brokers}`);
+      return { brokers, started: true };
+    }
+    await sleep(300);
+  }
+  throw new LauncherError(`the broker did not answer on ${brokers} within ${timeoutMs / 1000}s`);
+}
+
+/** Stops the broker this launcher started on the port; returns false when there was none. */
+async function stop(env = process.env, { timeoutMs = 60_000 } = {}) {
+  if (env.KAFKA_BROKERS) return false;
+  const s = settings(env);
+  const pid = readPid(s);
+  if (!pid || !alive(pid)) return false;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await sleep(200);
+  if (alive(pid)) {
+    log(`broker ${pid} did not stop within ${timeoutMs / 1000}s; killing it`);
+    process.kill(pid, 'SIGKILL');
+  }
+  fs.rmSync(path.join(s.runDir, 'broker.pid'), { force: true });
+  return true;
+}
+
+async function main(command) {
+  switch (command) {
+    case 'start': {
+      const { brokers } = await start();
+      process.stdout.write(`${brokers}\n`);
+      return;
+    }
+    case 'stop':
+      log((await stop()) ? 'stopped' : 'no broker started by this launcher is running');
+      return;
+    case 'status': {
+      const s = settings();
+      const up = process.env.KAFKA_BROKERS ? true : await brokerAnswers(s.port);
+      process.stdout.write(up ? `up ${process.env.KAFKA_BROKERS ?? `127.0.0.1:${s.port}`}\n` : 'down\n');
+      process.exitCode = up ? 0 : 1;
+      return;
+    }
+    default:
+      throw new LauncherError(`unknown command "${command ?? ''}": use start, stop or status`);
+  }
+}
+
+module.exports = { start, stop, brokerAnswers, settings, KAFKA_VERSION, LauncherError };
+
+if (require.main === module) {
+  main(process.argv[2]).catch((error) => {
+    log(error instanceof LauncherError ? error.message : error.stack);
+    process.exit(1);
+  });
+}
