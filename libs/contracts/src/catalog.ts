@@ -1,0 +1,107 @@
+import { ClientUpsertedPayload, ContactChangedPayload, ContactSyncedPayload, ContactSyncFailedPayload, ContactSyncRequestedPayload } from './events/client.events';
+import {
+  DocumentCancelFailedPayload,
+  DocumentCancelledPayload,
+  DocumentCancelRequestedPayload,
+  InvoiceCreatedPayload,
+  InvoiceFailedPayload,
+  InvoiceRequestedPayload,
+  PurchaseOrderCreatedPayload,
+  PurchaseOrderFailedPayload,
+  PurchaseOrderRequestedPayload,
+  QuoteCreatedPayload,
+  QuoteFailedPayload,
+  QuoteRequestedPayload,
+} from './events/document.events';
+import { JobAssignedPayload, JobStatusChangedPayload, JobSyncedPayload, JobSyncFailedPayload } from './events/job.events';
+import { InvoicePaidPayload, InvoicePartiallyPaidPayload, PaymentRecordedPayload, PaymentReversedPayload } from './events/payment.events';
+import {
+  XeroConnectionConnectedPayload,
+  XeroConnectionDisconnectedPayload,
+  XeroConnectionExpiredPayload,
+  XeroWebhookReceivedPayload,
+} from './events/xero.events';
+
+/** Every topic Ledgerline consumes or produces. The event type equals its topic name. */
+export const Topics = {
+  ClientUpserted: 'client.upserted',
+  ContactSyncRequested: 'contact.sync_requested',
+  ContactSynced: 'contact.synced',
+  ContactSyncFailed: 'contact.sync_failed',
+  ContactChanged: 'contact.changed',
+  InvoiceRequested: 'invoice.requested',
+  InvoiceCreated: 'invoice.created',
+  InvoiceFailed: 'invoice.failed',
+  QuoteRequested: 'quote.requested',
+  QuoteCreated: 'quote.created',
+  QuoteFailed: 'quote.failed',
+  PurchaseOrderRequested: 'purchase_order.requested',
+  PurchaseOrderCreated: 'purchase_order.created',
+  PurchaseOrderFailed: 'purchase_order.failed',
+  DocumentCancelRequested: 'document.cancel_requested',
+  DocumentCancelled: 'document.cancelled',
+  DocumentCancelFailed: 'document.cancel_failed',
+  JobAssigned: 'job.assigned',
+  JobStatusChanged: 'job.status_changed',
+  JobSynced: 'job.synced',
+  JobSyncFailed: 'job.sync_failed',
+  PaymentRecorded: 'payment.recorded',
+  InvoicePaid: 'invoice.paid',
+  InvoicePartiallyPaid: 'invoice.partially_paid',
+  PaymentReversed: 'payment.reversed',
+  XeroConnectionConnected: 'xero.connection.connected',
+  XeroConnectionDisconnected: 'xero.connection.disconnected',
+  XeroConnectionExpired: 'xero.connection.expired',
+  XeroWebhookReceived: 'xero.webhook.received',
+} as const;
+
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+type PayloadClass = abstract new () => object;
+
+interface EventDefinition {
+  version: number;
+  payload: PayloadClass;
+  /** Who publishes it: an internal system (inbound) or Ledgerline (outbound). */
+  direction: 'inbound' | 'outbound';
+  description: string;
+}
+
+/** The one typed map of every event: topic, current version and payload class. */
+export const EVENT_CATALOG = {
+  [Topics.ClientUpserted]: { version: 1, payload: ClientUpsertedPayload, direction: 'inbound', description: 'A client was created or changed' },
+  [Topics.ContactSyncRequested]: { version: 1, payload: ContactSyncRequestedPayload, direction: 'inbound', description: "Make sure a client's Xero contact exists" },
+  [Topics.ContactSynced]: { version: 1, payload: ContactSyncedPayload, direction: 'outbound', description: 'A client is linked to its Xero contact' },
+  [Topics.ContactSyncFailed]: { version: 1, payload: ContactSyncFailedPayload, direction: 'outbound', description: 'A client could not be synced, with Xero’s reasons' },
+  [Topics.ContactChanged]: { version: 1, payload: ContactChangedPayload, direction: 'outbound', description: 'A contact was changed in Xero' },
+  [Topics.InvoiceRequested]: { version: 1, payload: InvoiceRequestedPayload, direction: 'inbound', description: 'Raise a sales invoice' },
+  [Topics.InvoiceCreated]: { version: 1, payload: InvoiceCreatedPayload, direction: 'outbound', description: 'The invoice exists in Xero (id, number, totals)' },
+  [Topics.InvoiceFailed]: { version: 1, payload: InvoiceFailedPayload, direction: 'outbound', description: 'The invoice could not be created, with Xero’s messages' },
+  [Topics.QuoteRequested]: { version: 1, payload: QuoteRequestedPayload, direction: 'inbound', description: 'Raise a quote' },
+  [Topics.QuoteCreated]: { version: 1, payload: QuoteCreatedPayload, direction: 'outbound', description: 'The quote exists in Xero' },
+  [Topics.QuoteFailed]: { version: 1, payload: QuoteFailedPayload, direction: 'outbound', description: 'The quote could not be created' },
+  [Topics.PurchaseOrderRequested]: { version: 1, payload: PurchaseOrderRequestedPayload, direction: 'inbound', description: 'Raise a purchase order to a supplier' },
+  [Topics.PurchaseOrderCreated]: { version: 1, payload: PurchaseOrderCreatedPayload, direction: 'outbound', description: 'The purchase order exists in Xero' },
+  [Topics.PurchaseOrderFailed]: { version: 1, payload: PurchaseOrderFailedPayload, direction: 'outbound', description: 'The purchase order could not be created' },
+  [Topics.DocumentCancelRequested]: { version: 1, payload: DocumentCancelRequestedPayload, direction: 'inbound', description: 'Delete or void a document' },
+  [Topics.DocumentCancelled]: { version: 1, payload: DocumentCancelledPayload, direction: 'outbound', description: 'The document was deleted or voided in Xero' },
+  [Topics.DocumentCancelFailed]: { version: 1, payload: DocumentCancelFailedPayload, direction: 'outbound', description: 'The document could not be cancelled (e.g. paid)' },
+  [Topics.JobAssigned]: { version: 1, payload: JobAssignedPayload, direction: 'inbound', description: 'A job was assigned; it becomes a Xero project' },
+  [Topics.JobStatusChanged]: { version: 1, payload: JobStatusChangedPayload, direction: 'inbound', description: 'A job moved on (in progress, completed, cancelled)' },
+  [Topics.JobSynced]: { version: 1, payload: JobSyncedPayload, direction: 'outbound', description: 'The job’s Xero project is in step' },
+  [Topics.JobSyncFailed]: { version: 1, payload: JobSyncFailedPayload, direction: 'outbound', description: 'The job could not be synced' },
+  [Topics.PaymentRecorded]: { version: 1, payload: PaymentRecordedPayload, direction: 'outbound', description: 'A payment against an invoice was seen in Xero' },
+  [Topics.InvoicePaid]: { version: 1, payload: InvoicePaidPayload, direction: 'outbound', description: 'An invoice is paid in full' },
+  [Topics.InvoicePartiallyPaid]: { version: 1, payload: InvoicePartiallyPaidPayload, direction: 'outbound', description: 'An invoice is part-paid' },
+  [Topics.PaymentReversed]: { version: 1, payload: PaymentReversedPayload, direction: 'outbound', description: 'A payment was deleted in Xero' },
+  [Topics.XeroConnectionConnected]: { version: 1, payload: XeroConnectionConnectedPayload, direction: 'outbound', description: 'A company connected its Xero organisation' },
+  [Topics.XeroConnectionDisconnected]: { version: 1, payload: XeroConnectionDisconnectedPayload, direction: 'outbound', description: 'A company disconnected Xero' },
+  [Topics.XeroConnectionExpired]: { version: 1, payload: XeroConnectionExpiredPayload, direction: 'outbound', description: 'A connection can no longer be refreshed; reconnect' },
+  [Topics.XeroWebhookReceived]: { version: 1, payload: XeroWebhookReceivedPayload, direction: 'outbound', description: 'A verified Xero webhook event, per company' },
+} as const satisfies Record<Topic, EventDefinition>;
+
+export type EventCatalog = typeof EVENT_CATALOG;
+export type PayloadOf<T extends Topic> = InstanceType<EventCatalog[T]['payload']>;
+
+/** The dead-letter topic of a topic. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;

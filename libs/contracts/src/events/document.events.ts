@@ -1,0 +1,86 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { DOCUMENT_TYPES, DocumentRequest, DocumentType, FailureDetail, IsDate, IsDecimal, IsIdentifier } from './common';
+
+export const INVOICE_REQUEST_STATUSES = ['DRAFT', 'AUTHORISED'] as const;
+
+/** Raise a sales invoice in Xero for a client. */
+export class InvoiceRequestedPayload extends DocumentRequest {
+  @IsOptional() @IsDate('dueDate') dueDate?: string;
+  @IsIn(INVOICE_REQUEST_STATUSES) status: (typeof INVOICE_REQUEST_STATUSES)[number];
+  /** The job this invoice bills, when there is one. */
+  @IsOptional() @IsIdentifier('jobId') jobId?: string;
+}
+
+export const QUOTE_REQUEST_STATUSES = ['DRAFT', 'SENT'] as const;
+
+export class QuoteRequestedPayload extends DocumentRequest {
+  @IsOptional() @IsDate('expiryDate') expiryDate?: string;
+  @IsOptional() @IsString() @MaxLength(100) title?: string;
+  @IsOptional() @IsString() @MaxLength(3000) summary?: string;
+  @IsIn(QUOTE_REQUEST_STATUSES) status: (typeof QUOTE_REQUEST_STATUSES)[number];
+}
+
+export const PURCHASE_ORDER_REQUEST_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED'] as const;
+
+/** A purchase order to a supplier; `clientId` names the supplier. */
+export class PurchaseOrderRequestedPayload extends DocumentRequest {
+  @IsOptional() @IsDate('deliveryDate') deliveryDate?: string;
+  @IsOptional() @IsString() @MaxLength(500) deliveryAddress?: string;
+  @IsIn(PURCHASE_ORDER_REQUEST_STATUSES) status: (typeof PURCHASE_ORDER_REQUEST_STATUSES)[number];
+}
+
+/** What Xero made of a document request. */
+export abstract class DocumentCreated {
+  @IsIdentifier('requestId') requestId: string;
+  @IsIdentifier('clientId') clientId: string;
+  @IsUUID() xeroId: string;
+  @IsString() @IsNotEmpty() number: string;
+  @IsString() @IsNotEmpty() status: string;
+  @IsDecimal('subTotal') subTotal: string;
+  @IsDecimal('totalTax') totalTax: string;
+  @IsDecimal('total') total: string;
+  @IsString() currencyCode: string;
+}
+
+export class InvoiceCreatedPayload extends DocumentCreated {
+  @IsDecimal('amountDue') amountDue: string;
+}
+export class QuoteCreatedPayload extends DocumentCreated {}
+export class PurchaseOrderCreatedPayload extends DocumentCreated {}
+
+export abstract class DocumentFailed {
+  @IsIdentifier('requestId') requestId: string;
+  @IsIdentifier('clientId') clientId: string;
+
+  @ValidateNested()
+  @Type(() => FailureDetail)
+  failure: FailureDetail;
+}
+
+export class InvoiceFailedPayload extends DocumentFailed {}
+export class QuoteFailedPayload extends DocumentFailed {}
+export class PurchaseOrderFailedPayload extends DocumentFailed {}
+
+/** Withdraw a document: Xero deletes drafts and voids authorised ones; the local record is kept. */
+export class DocumentCancelRequestedPayload {
+  @IsIn(DOCUMENT_TYPES) documentType: DocumentType;
+  @IsIdentifier('requestId') requestId: string;
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+export class DocumentCancelledPayload {
+  @IsIn(DOCUMENT_TYPES) documentType: DocumentType;
+  @IsIdentifier('requestId') requestId: string;
+  @IsUUID() xeroId: string;
+  @IsIn(['DELETED', 'VOIDED']) status: 'DELETED' | 'VOIDED';
+}
+
+export class DocumentCancelFailedPayload {
+  @IsIn(DOCUMENT_TYPES) documentType: DocumentType;
+  @IsIdentifier('requestId') requestId: string;
+
+  @ValidateNested()
+  @Type(() => FailureDetail)
+  failure: FailureDetail;
+}

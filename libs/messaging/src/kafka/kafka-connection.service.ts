@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
+import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { kafkaClientConfig } from './kafka-options';
+import { kafkaDeadLetterTopic, kafkaTopic } from './topic-names';
+
+/** The service's producer and admin connection to the cluster. */
+@Injectable()
+export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(KafkaConnection.name);
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  private readonly admin: Admin;
+
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {
+    this.kafka = new Kafka(kafkaClientConfig({ brokers: options.brokers, service: options.service }));
+    // Idempotent with one request in flight: retries never duplicate or reorder a company's events.
+    // A failed send is retried until the broker is back: an outbox row or a dead letter must never be dropped.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 30_000 },
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.admin.connect();
+    await this.ensureTopics();
+    await this.producer.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  /** Creates the topics this service needs, with their dead-letter topics, where they are missing. */
+  async ensureTopics(): Promise<void> {
+    const consumed = this.options.consumes.map((topic) => kafkaTopic(topic));
+    const wanted = [...consumed, ...consumed.map(kafkaDeadLetterTopic), ...this.options.produces.map((topic) => kafkaTopic(topic))];
+    const existing = new Set(await this.admin.listTopics());
+    const missing = [...new Set(wanted)].filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: -1 })),
+    });
+    this.logger.log(`created topics ${missing.join(', ')}`);
+  }
+
+  /** True when the cluster answers a metadata request. */
+  async ping(): Promise<boolean> {
+    try {
+      const cluster = await this.admin.describeCluster();
+      return cluster.brokers.length > 0;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Topic } from '@ledgerline/contracts';
+
+export interface MessagingOptions {
+  /** The service's name: Kafka client id, consumer group, and the consumer name in its records. */
+  service: string;
+  brokers: string[];
+  /** The Postgres schema holding this service's outbox and processed-event records. */
+  schema: string;
+  /** Topics this service consumes; they and their dead-letter topics are created at start if missing. */
+  consumes: Topic[];
+  /** Topics this service publishes; created at start if missing. */
+  produces: Topic[];
+  maxAttempts: number;
+  retryBaseMs: number;
+  groupSuffix?: string;
+  /** Partitions for topics this service creates. */
+  partitions?: number;
+  /** How often the outbox relay looks for new rows when nothing nudges it, in ms. */
+  relayIntervalMs?: number;
+  /** Start the outbox relay with the module (default true). */
+  relayAutoStart?: boolean;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -1,0 +1,49 @@
+import { MessagingModule } from '@ledgerline/messaging';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceConfig } from '../config/service-config';
+import { dataSourceOptions, ensureSchema } from '../database/database';
+import { HealthController } from '../health/health.controller';
+import { MetricsController } from '../health/metrics.controller';
+import { jsonLoggerModule } from '../logging/logger.module';
+import { ServiceDefinition } from './service-definition';
+
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+/** JSON logs, the database, Kafka messaging, health and metrics, configured for one service. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        jsonLoggerModule(definition.name, config.LOG_LEVEL),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureSchema(config.DATABASE_URL, definition.database.schema);
+            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN);
+          },
+        }),
+        MessagingModule.forRoot({
+          service: definition.name,
+          brokers: config.KAFKA_BROKERS.split(','),
+          schema: definition.database.schema,
+          consumes: definition.consumes,
+          produces: definition.produces,
+          maxAttempts: config.EVENT_MAX_ATTEMPTS,
+          retryBaseMs: config.EVENT_RETRY_BASE_MS,
+          groupSuffix: config.KAFKA_GROUP_SUFFIX,
+        }),
+        TerminusModule,
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: definition.config, useValue: config },
+      ],
+      exports: [SERVICE_CONFIG, definition.config],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A short random id for names that must not collide between test files and runs. */
+export const uniqueId = (prefix = 't'): string => `${prefix}${randomBytes(5).toString('hex')}`;
+
+/** Starts (or reuses) the local Kafka broker through the repo's launcher; KAFKA_BROKERS wins when set. */
+export async function ensureKafka(): Promise<string> {
+  // The launcher is plain CommonJS shared with the command line.
+  const launcher = require(path.join(REPO_ROOT, 'tools/kafka/kafka.cjs')) as {
+    start: (env?: NodeJS.ProcessEnv) => Promise<{ brokers: string }>;
+  };
+  const { brokers } = await launcher.start(process.env);
+  return brokers;
+}
+
+export interface TestDatabase {
+  url: string;
+  drop: () => Promise<void>;
+}
+
+/** A fresh, empty database on the test Postgres server; drop it with the returned function. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  const name = uniqueId('ledgerline_test_');
+  const admin = new Client({ connectionString: base.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: base.toString() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const result = await check();
+      if (result !== undefined && result !== false) return result as T;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}

@@ -1,0 +1,166 @@
+import { XeroClientConfig } from '../config/xero-client.config';
+import { lowerCaseHeaders, mapXeroError, readXeroFailure } from '../errors/map-xero-error';
+import { XeroClientException } from '../errors/xero-client.exception';
+import { XeroErrorCode } from '../errors/xero-error-code';
+import { BudgetObservation, RequestBudget } from '../budget/request-budget';
+import { fullJitterDelay, sleep } from '../retry/backoff';
+import { AccessTokenProvider } from '../tokens/access-token-provider';
+import { CachingAccessTokenProvider } from '../tokens/caching-access-token-provider';
+import { accessTokenFingerprint } from '../tokens/token-fingerprint';
+import { XeroApis, XeroApisForAttempt, createXeroApis } from './xero-apis';
+
+export interface XeroCallOptions {
+  /** For logs: the xero-node operation. */
+  operation: string;
+  /** Writes are repeated only when they carry an idempotency key. */
+  write: boolean;
+  idempotencyKey?: string;
+}
+
+export interface XeroCallContext {
+  apis: XeroApis;
+  tenantId: string;
+}
+
+export interface XeroClientLogger {
+  warn(message: string, context?: Record<string, unknown>): void;
+}
+
+export type XeroApiCall<T> = (context: XeroCallContext) => Promise<{ response: { headers?: unknown }; body: T }>;
+
+export interface XeroCallExecutorDeps {
+  config: XeroClientConfig;
+  tokens: AccessTokenProvider;
+  budget: RequestBudget;
+  logger?: XeroClientLogger;
+  random?: () => number;
+  /** Tests replace xero-node; everything else goes through the real one. */
+  createApis?: (apiBaseUrl: string, accessToken: string, timeoutMs: number) => XeroApisForAttempt;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Runs one logical Xero call: token, shared-budget permit, the xero-node request with a deadline, then
+ * retries by policy. Reads are always repeatable; writes only with an Idempotency-Key; 429s and a single
+ * 401 are repeated for any call because Xero rejected the request before acting on it. After a 401 the
+ * rejected token is reported to the token provider, which drops it and asks the connections service for a
+ * fresh one (refreshed early if Xero's rejection is news to it).
+ */
+export class XeroCallExecutor {
+  private readonly tokens: CachingAccessTokenProvider;
+  private readonly createApis: NonNullable<XeroCallExecutorDeps['createApis']>;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: XeroCallExecutorDeps) {
+    this.tokens =
+      deps.tokens instanceof CachingAccessTokenProvider
+        ? deps.tokens
+        : new CachingAccessTokenProvider(deps.tokens, { refreshSkewMs: deps.config.tokenRefreshSkewMs });
+    this.createApis = deps.createApis ?? createXeroApis;
+    this.random = deps.random ?? Math.random;
+    this.sleep = deps.sleep ?? sleep;
+  }
+
+  async run<T>(companyId: string, options: XeroCallOptions, call: XeroApiCall<T>): Promise<T> {
+    const { retry } = this.deps.config;
+    const repeatable = !options.write || Boolean(options.idempotencyKey);
+    let attempt = 0;
+    let rejected: RejectedToken | undefined;
+    let reportedRejection = false;
+    for (;;) {
+      attempt += 1;
+      const outcome = await this.attempt(companyId, call, rejected);
+      if (outcome.ok) return outcome.body;
+      const { error, rejectedToken } = outcome;
+
+      if (rejectedToken !== undefined && !reportedRejection) {
+        // Xero can refuse a token before its stated expiry (app revoked, password changed, organisation
+        // disconnected): report it so the connections service refreshes, and try once more with the new one.
+        reportedRejection = true;
+        rejected = { token: rejectedToken, error };
+        this.deps.logger?.warn('Xero rejected the access token; asking for a fresh one', {
+          operation: options.operation,
+          companyId,
+          tokenFingerprint: accessTokenFingerprint(rejectedToken),
+        });
+        attempt -= 1;
+        continue;
+      }
+      const xeroRateLimited = error.code === XeroErrorCode.RateLimited && error.status === 429;
+      const mayRepeat = error.retriable && (repeatable || xeroRateLimited) && attempt < retry.maxAttempts;
+      // Our own budget giving up (RATE_LIMITED without a status) already waited as long as allowed.
+      if (!mayRepeat || (error.code === XeroErrorCode.RateLimited && !xeroRateLimited)) throw error;
+
+      const delayMs = xeroRateLimited && error.retryAfterMs !== undefined
+        ? error.retryAfterMs + Math.floor(this.random() * 250)
+        : fullJitterDelay(attempt - 1, retry, this.random);
+      this.deps.logger?.warn('Retrying Xero call', {
+        operation: options.operation,
+        companyId,
+        code: error.code,
+        status: error.status,
+        attempt,
+        delayMs,
+      });
+      await this.sleep(delayMs);
+    }
+  }
+
+  private async attempt<T>(
+    companyId: string,
+    call: XeroApiCall<T>,
+    rejected?: RejectedToken,
+  ): Promise<{ ok: true; body: T } | { ok: false; error: XeroClientException; rejectedToken?: string }> {
+    let token;
+    try {
+      token = await this.tokens.getAccessToken(companyId, rejected ? { rejected: rejected.token } : undefined);
+    } catch (error) {
+      return { ok: false, error: asClientError(error) };
+    }
+    // No newer token yet (the connections service refreshes a rejected token at most so often): Xero would
+    // refuse it again, so spare the call.
+    if (rejected && token.accessToken === rejected.token) return { ok: false, error: rejected.error };
+    let permit;
+    try {
+      permit = await this.deps.budget.acquire(token.tenantId);
+    } catch (error) {
+      return { ok: false, error: asClientError(error) };
+    }
+    const attemptApis = this.createApis(this.deps.config.apiBaseUrl, token.accessToken, this.deps.config.requestTimeoutMs);
+    let observation: BudgetObservation = {};
+    try {
+      const result = await call({ apis: attemptApis.apis, tenantId: token.tenantId });
+      observation = { headers: plainHeaders(result.response?.headers) };
+      return { ok: true, body: result.body };
+    } catch (thrown) {
+      const error = mapXeroError(thrown, { timedOut: attemptApis.timedOut() });
+      const failure = readXeroFailure(thrown);
+      observation = {
+        headers: failure?.headers,
+        rateLimited: error.code === XeroErrorCode.RateLimited ? { retryAfterMs: error.retryAfterMs, limit: error.limit } : undefined,
+      };
+      return { ok: false, error, rejectedToken: error.status === 401 ? token.accessToken : undefined };
+    } finally {
+      attemptApis.dispose();
+      await permit.release(observation);
+    }
+  }
+}
+
+/** A token Xero answered 401 to, and that answer. */
+interface RejectedToken {
+  token: string;
+  error: XeroClientException;
+}
+
+function plainHeaders(headers: unknown): Record<string, string> {
+  if (headers && typeof (headers as { toJSON?: unknown }).toJSON === 'function') {
+    return lowerCaseHeaders((headers as { toJSON(): unknown }).toJSON());
+  }
+  return lowerCaseHeaders(headers);
+}
+
+function asClientError(error: unknown): XeroClientException {
+  return error instanceof XeroClientException ? error : mapXeroError(error);
+}

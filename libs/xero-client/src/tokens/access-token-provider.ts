@@ -1,0 +1,25 @@
+/** A short-lived Xero access token and the organisation (tenant) it is for. */
+export interface XeroAccessToken {
+  accessToken: string;
+  tenantId: string;
+  expiresAt: Date;
+}
+
+export interface AccessTokenRequest {
+  /**
+   * An access token Xero just refused (401) although it had not expired by our records: the provider must
+   * not hand it out again, and the connections service refreshes the company's tokens if it is still the
+   * current one. Only its fingerprint ever leaves the process.
+   */
+  rejected?: string;
+}
+
+/**
+ * Port: where the client gets a company's access token. Only the connections service holds refresh tokens;
+ * everything else asks it through this port.
+ */
+export interface AccessTokenProvider {
+  getAccessToken(companyId: string, request?: AccessTokenRequest): Promise<XeroAccessToken>;
+}
+
+export const ACCESS_TOKEN_PROVIDER = Symbol('ACCESS_TOKEN_PROVIDER');
