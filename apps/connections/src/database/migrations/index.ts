@@ -1,0 +1,5 @@
+import { InitialConnections1763700000001 } from './1763700000001-initial';
+import { XeroConnections1763700000002 } from './1763700000002-xero-connections';
+
+/** Every migration of this service, oldest first. */
+export const migrations = [InitialConnections1763700000001, XeroConnections1763700000002];

@@ -1,0 +1,25 @@
+import { AuthModule } from '@ledgerline/auth';
+import { Module } from '@nestjs/common';
+import { ContactsConfig } from '../config/contacts.config';
+import { ClientsModule } from '../clients/clients.module';
+import { XeroModule } from '../xero/xero.module';
+import { ContactMappingsController } from './contact-mappings.controller';
+import { ContactMappingsRepository } from './contact-mappings.repository';
+import { ContactSyncConsumer } from './contact-sync.consumer';
+import { ContactSyncService } from './contact-sync.service';
+import { contactSyncSettingsProvider } from './contact-sync.settings';
+import { PendingSyncRequestsRepository } from './pending-sync-requests.repository';
+import { PendingSyncSweeper } from './pending-sync-sweeper.service';
+import { XeroContactsGateway } from './xero-contacts.gateway';
+
+@Module({
+  imports: [
+    ClientsModule,
+    XeroModule,
+    AuthModule.forService(ContactsConfig),
+  ],
+  controllers: [ContactSyncConsumer, ContactMappingsController],
+  providers: [ContactSyncService, ContactMappingsRepository, PendingSyncRequestsRepository, PendingSyncSweeper, XeroContactsGateway, contactSyncSettingsProvider],
+  exports: [ContactMappingsRepository],
+})
+export class ContactSyncModule {}

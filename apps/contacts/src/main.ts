@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@ledgerline/platform';
+import { contactsService } from './service';
+
+void bootstrapService(contactsService);

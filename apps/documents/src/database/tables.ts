@@ -1,0 +1,6 @@
+/** This service's tables, schema-qualified for raw SQL (TypeORM entities name them too). */
+export const Tables = {
+  documents: '"documents"."documents"',
+  contactMappings: '"documents"."contact_mappings"',
+  dispatchBatches: '"documents"."dispatch_batches"',
+} as const;

@@ -1,0 +1,171 @@
+import { causedBy, DocumentType, FailureDetail, Topics } from '@ledgerline/contracts';
+import { EventPublisher } from '@ledgerline/messaging';
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { Tables } from '../database/tables';
+import { CreatedOutcome } from '../dispatch/domain/batch-outcome';
+import { DocumentStatus } from './domain/document-status';
+import { DocumentsErrorCode, DocumentsException } from './documents.exception';
+import { DocumentEntity } from './entities/document.entity';
+
+export interface NewDocument {
+  id: string;
+  companyId: string;
+  type: DocumentType;
+  requestId: string;
+  clientId: string;
+  request: object;
+  status: DocumentStatus;
+  currencyCode: string;
+  correlationId: string;
+  causationId: string;
+  failure?: FailureDetail;
+}
+
+/**
+ * Every change to a document record, each inside the caller's transaction, and the outcome events that
+ * announce them (through the outbox, so the event goes out if and only if the change commits).
+ */
+@Injectable()
+export class DocumentRecords {
+  constructor(private readonly publisher: EventPublisher) {}
+
+  /** Records a new request; false when the company already has a request of this type with this id. */
+  async insert(tx: EntityManager, document: NewDocument): Promise<boolean> {
+    const terminal = document.status === 'failed';
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO ${Tables.documents}
+         ("id", "company_id", "type", "request_id", "client_id", "request", "status", "ready_at", "currency_code",
+          "correlation_id", "causation_id", "last_error_code", "last_error_messages", "last_error_at", "completed_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7::varchar, CASE WHEN $7::varchar = 'pending' THEN now() END, $8, $9, $10, $11::varchar, $12::jsonb,
+               CASE WHEN $11::varchar IS NOT NULL THEN now() END, CASE WHEN $13::boolean THEN now() END)
+       ON CONFLICT ("company_id", "type", "request_id") DO NOTHING
+       RETURNING "id"`,
+      [
+        document.id,
+        document.companyId,
+        document.type,
+        document.requestId,
+        document.clientId,
+        JSON.stringify(document.request),
+        document.status,
+        document.currencyCode,
+        document.correlationId,
+        document.causationId,
+        document.failure?.code ?? null,
+        document.failure ? JSON.stringify(document.failure.messages) : null,
+        terminal,
+      ],
+    );
+    return inserted.length > 0;
+  }
+
+  find(tx: EntityManager, id: string): Promise<DocumentEntity | null> {
+    return tx.getRepository(DocumentEntity).findOne({ where: { id } });
+  }
+
+  /** The company's document, locked for the rest of the transaction; another company's is not found. */
+  async lockOwn(tx: EntityManager, companyId: string, id: string): Promise<DocumentEntity> {
+    const document = await tx.getRepository(DocumentEntity).findOne({ where: { id, companyId }, lock: { mode: 'pessimistic_write' } });
+    if (!document) throw DocumentsException.notFound();
+    return document;
+  }
+
+  lockMany(tx: EntityManager, ids: string[]): Promise<DocumentEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return tx.getRepository(DocumentEntity).find({ where: { id: In(ids) }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  lockWaiting(tx: EntityManager, companyId: string, clientId: string): Promise<DocumentEntity[]> {
+    return tx
+      .getRepository(DocumentEntity)
+      .find({ where: { companyId, clientId, status: 'waiting_contact' }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The client's contact is known now: every document waiting for it becomes ready. */
+  async resumeWaiting(tx: EntityManager, companyId: string, clientId: string): Promise<number> {
+    const resumed: unknown[] = await tx.query(
+      `UPDATE ${Tables.documents} SET "status" = 'pending', "ready_at" = now(), "updated_at" = now()
+       WHERE "company_id" = $1 AND "client_id" = $2 AND "status" = 'waiting_contact'
+       RETURNING "id"`,
+      [companyId, clientId],
+    );
+    return resumed.length;
+  }
+
+  /** Xero has the document: record what it said and announce it. */
+  async markCreated(tx: EntityManager, document: DocumentEntity, outcome: CreatedOutcome): Promise<void> {
+    await tx.query(
+      `UPDATE ${Tables.documents}
+       SET "status" = 'created', "xero_id" = $2, "xero_number" = $3, "xero_status" = $4, "sub_total" = $5, "total_tax" = $6,
+           "total" = $7, "amount_due" = $8, "currency_code" = $9, "last_error_code" = NULL, "last_error_messages" = NULL,
+           "last_error_at" = NULL, "completed_at" = now(), "updated_at" = now()
+       WHERE "id" = $1`,
+      [document.id, outcome.xeroId, outcome.number, outcome.status, outcome.subTotal, outcome.totalTax, outcome.total, outcome.amountDue, outcome.currencyCode],
+    );
+    const origin = this.origin(document);
+    const common = {
+      requestId: document.requestId,
+      clientId: document.clientId,
+      xeroId: outcome.xeroId,
+      number: outcome.number,
+      status: outcome.status,
+      subTotal: outcome.subTotal,
+      totalTax: outcome.totalTax,
+      total: outcome.total,
+      currencyCode: outcome.currencyCode,
+    };
+    switch (document.type) {
+      case 'invoice':
+        await this.publisher.publish(tx, Topics.InvoiceCreated, document.companyId, { ...common, amountDue: outcome.amountDue }, origin);
+        return;
+      default:
+        throw unsupported(document.type);
+    }
+  }
+
+  /** The document cannot be raised as it stands: record why and announce it. */
+  async markFailed(tx: EntityManager, document: DocumentEntity, failure: FailureDetail): Promise<void> {
+    await tx.query(
+      `UPDATE ${Tables.documents}
+       SET "status" = 'failed', "last_error_code" = $2, "last_error_messages" = $3, "last_error_at" = now(),
+           "completed_at" = now(), "updated_at" = now()
+       WHERE "id" = $1`,
+      [document.id, failure.code, JSON.stringify(failure.messages)],
+    );
+    await this.publishFailed(tx, document, failure);
+  }
+
+  async publishFailed(tx: EntityManager, document: Pick<DocumentEntity, 'type' | 'companyId' | 'requestId' | 'clientId' | 'correlationId' | 'causationId'>, failure: FailureDetail): Promise<void> {
+    const payload = { requestId: document.requestId, clientId: document.clientId, failure: { code: failure.code, messages: failure.messages } };
+    switch (document.type) {
+      case 'invoice':
+        await this.publisher.publish(tx, Topics.InvoiceFailed, document.companyId, payload, this.origin(document));
+        return;
+      default:
+        throw unsupported(document.type);
+    }
+  }
+
+  /** A retry: the next attempt (so a new idempotency key), possibly corrected, back in the flow. */
+  async reopen(tx: EntityManager, document: DocumentEntity, request: object, status: 'pending' | 'waiting_contact'): Promise<void> {
+    await tx.query(
+      `UPDATE ${Tables.documents}
+       SET "status" = $2::varchar, "request" = $3, "attempt" = "attempt" + 1, "batch_id" = NULL,
+           "ready_at" = CASE WHEN $2::varchar = 'pending' THEN now() END, "xero_contact_id" = NULL,
+           "last_error_code" = NULL, "last_error_messages" = NULL, "last_error_at" = NULL,
+           "completed_at" = NULL, "updated_at" = now()
+       WHERE "id" = $1`,
+      [document.id, status, JSON.stringify(request)],
+    );
+  }
+
+  /** Outcome events continue the request's flow: same correlation id, caused by the request event. */
+  private origin(document: Pick<DocumentEntity, 'correlationId' | 'causationId'>) {
+    return document.causationId ? causedBy({ id: document.causationId, correlationId: document.correlationId }) : { correlationId: document.correlationId };
+  }
+}
+
+function unsupported(type: DocumentType): DocumentsException {
+  return new DocumentsException(DocumentsErrorCode.TypeNotSupported, `${type} documents are not handled yet`);
+}

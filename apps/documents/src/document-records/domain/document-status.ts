@@ -1,0 +1,27 @@
+/**
+ * Where a document request stands:
+ * - `waiting_contact`: the client has no Xero contact yet; contact.sync_requested is out.
+ * - `pending`: ready for Xero, or in a batch on its way there (possibly being retried after a transient failure).
+ * - `created`: Xero has it (id, number, totals recorded; the created event is out).
+ * - `failed`: Xero or a contact sync refused it, or it was invalid; the failed event is out. A retry reopens it.
+ */
+export const DOCUMENT_STATUSES = ['waiting_contact', 'pending', 'created', 'failed'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export const isDocumentStatus = (value: unknown): value is DocumentStatus => typeof value === 'string' && (DOCUMENT_STATUSES as readonly string[]).includes(value);
+
+/** What may follow what. `created` is final; `failed` is final until someone retries it. */
+const TRANSITIONS: Record<DocumentStatus, readonly DocumentStatus[]> = {
+  waiting_contact: ['pending', 'failed'],
+  pending: ['created', 'failed', 'waiting_contact'],
+  created: [],
+  failed: ['pending', 'waiting_contact'],
+};
+
+export const canTransition = (from: DocumentStatus, to: DocumentStatus): boolean => TRANSITIONS[from].includes(to);
+
+/** The status a new (or retried) request starts in: it waits only when its client has no Xero contact yet. */
+export const initialStatus = (contactKnown: boolean): 'pending' | 'waiting_contact' => (contactKnown ? 'pending' : 'waiting_contact');
+
+/** Only a failed document can be retried; anything else is either still on its way or already in Xero. */
+export const canRetry = (status: DocumentStatus): boolean => status === 'failed';

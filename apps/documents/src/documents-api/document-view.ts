@@ -1,0 +1,62 @@
+import { DocumentType, FailureDetail } from '@ledgerline/contracts';
+import Decimal from 'decimal.js';
+import { DocumentStatus } from '../document-records/domain/document-status';
+import { DocumentEntity } from '../document-records/entities/document.entity';
+
+export interface DocumentView {
+  id: string;
+  type: DocumentType;
+  requestId: string;
+  clientId: string;
+  status: DocumentStatus;
+  attempt: number;
+  sendCount: number;
+  xero: { id: string | null; number: string | null; status: string | null; contactId: string | null };
+  currencyCode: string;
+  totals: { subTotal: string; totalTax: string; total: string; amountDue: string } | null;
+  lastError: (FailureDetail & { at: string | null }) | null;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export interface DocumentDetailView extends DocumentView {
+  request: Record<string, unknown>;
+}
+
+/** Postgres numerics come back with their column's scale ("189.7400"); show at least 2 places, no trailing zeros beyond. */
+export function amount(value: string | null): string {
+  if (value === null) return '0.00';
+  const decimal = new Decimal(value);
+  return decimal.decimalPlaces() <= 2 ? decimal.toFixed(2) : decimal.toFixed();
+}
+
+const iso = (value: Date | null): string | null => (value ? new Date(value).toISOString() : null);
+
+export function documentView(document: DocumentEntity): DocumentView {
+  return {
+    id: document.id,
+    type: document.type,
+    requestId: document.requestId,
+    clientId: document.clientId,
+    status: document.status,
+    attempt: document.attempt,
+    sendCount: document.sendCount,
+    xero: { id: document.xeroId, number: document.xeroNumber, status: document.xeroStatus, contactId: document.xeroContactId },
+    currencyCode: document.currencyCode,
+    totals:
+      document.total === null
+        ? null
+        : { subTotal: amount(document.subTotal), totalTax: amount(document.totalTax), total: amount(document.total), amountDue: amount(document.amountDue) },
+    lastError: document.lastErrorCode ? { code: document.lastErrorCode, messages: document.lastErrorMessages ?? [], at: iso(document.lastErrorAt) } : null,
+    correlationId: document.correlationId,
+    createdAt: new Date(document.createdAt).toISOString(),
+    updatedAt: new Date(document.updatedAt).toISOString(),
+    completedAt: iso(document.completedAt),
+  };
+}
+
+export function documentDetailView(document: DocumentEntity): DocumentDetailView {
+  return { ...documentView(document), request: document.request };
+}

@@ -1,0 +1,67 @@
+import { LineItem } from '@ledgerline/contracts';
+import { EventPublisher } from '@ledgerline/messaging';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Dispatcher } from '../dispatch/dispatcher.service';
+import { DocumentRecords } from '../document-records/document-records.service';
+import { DocumentsErrorCode, DocumentsException } from '../document-records/documents.exception';
+import { DocumentEntity } from '../document-records/entities/document.entity';
+import { InvoiceRequests } from '../invoices/invoice-requests.service';
+import { DocumentDetailView, documentDetailView, DocumentView, documentView } from './document-view';
+import { ListDocumentsQuery } from './documents-api.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface DocumentPage {
+  items: DocumentView[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** What the REST API does; every call is scoped to one company, and another company's document does not exist. */
+@Injectable()
+export class DocumentsApi {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly records: DocumentRecords,
+    private readonly invoices: InvoiceRequests,
+    private readonly publisher: EventPublisher,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  async list(companyId: string, query: ListDocumentsQuery): Promise<DocumentPage> {
+    const [documents, total] = await this.dataSource.getRepository(DocumentEntity).findAndCount({
+      where: { companyId, ...(query.type ? { type: query.type } : {}), ...(query.status ? { status: query.status } : {}) },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
+    return { items: documents.map(documentView), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  async get(companyId: string, id: string): Promise<DocumentDetailView> {
+    if (!UUID.test(id)) throw DocumentsException.notFound();
+    const document = await this.dataSource.getRepository(DocumentEntity).findOne({ where: { id, companyId } });
+    if (!document) throw DocumentsException.notFound();
+    return documentDetailView(document);
+  }
+
+  /** A failed document goes round again as its next attempt, with corrected line items when given. */
+  async retry(companyId: string, id: string, lineItems?: LineItem[]): Promise<DocumentDetailView> {
+    if (!UUID.test(id)) throw DocumentsException.notFound();
+    await this.dataSource.transaction(async (tx) => {
+      const document = await this.records.lockOwn(tx, companyId, id);
+      switch (document.type) {
+        case 'invoice':
+          await this.invoices.retry(tx, document, lineItems);
+          return;
+        default:
+          throw new DocumentsException(DocumentsErrorCode.TypeNotSupported, `${document.type} documents are not handled yet`);
+      }
+    });
+    this.publisher.flush();
+    this.dispatcher.nudge();
+    return this.get(companyId, id);
+  }
+}

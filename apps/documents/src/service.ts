@@ -1,0 +1,21 @@
+import { Topics } from '@ledgerline/contracts';
+import { ServiceDefinition } from '@ledgerline/platform';
+import { DocumentsConfig } from './config/documents.config';
+import { ContactMappingEntity } from './contact-mappings/entities/contact-mapping.entity';
+import { migrations } from './database/migrations';
+import { DispatchBatchEntity } from './dispatch/entities/dispatch-batch.entity';
+import { DocumentEntity } from './document-records/entities/document.entity';
+import { DocumentsModule } from './documents.module';
+
+/**
+ * Invoices for now: quote.requested, purchase_order.requested, job.* and document.cancel_requested are
+ * consumed once they are handled, so until then they wait in Kafka rather than being read and ignored.
+ */
+export const documentsService: ServiceDefinition<DocumentsConfig> = {
+  name: 'documents',
+  config: DocumentsConfig,
+  database: { schema: 'documents', entities: [DocumentEntity, ContactMappingEntity, DispatchBatchEntity], migrations },
+  consumes: [Topics.InvoiceRequested, Topics.ContactSynced, Topics.ContactSyncFailed],
+  produces: [Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSyncRequested],
+  modules: [DocumentsModule],
+};

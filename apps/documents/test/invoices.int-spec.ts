@@ -1,0 +1,450 @@
+import { createEvent, deadLetterTopic, InvoiceRequestedPayload, LedgerlineEvent, Topic, Topics } from '@ledgerline/contracts';
+import {
+  ConnectionsStandIn,
+  createTestDatabase,
+  ensureKafka,
+  eventually,
+  freePort,
+  KafkaProbe,
+  ProbedMessage,
+  REPO_ROOT,
+  SandboxOrganisation,
+  ServiceProcess,
+  startServiceProcess,
+  uniqueId,
+  XeroJson,
+} from '@ledgerline/testing';
+import { JwtService } from '@nestjs/jwt';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Client } from 'pg';
+
+jest.setTimeout(120_000);
+
+const prefix = `${uniqueId('docs-it-')}.`;
+const topic = (name: Topic) => `${prefix}${name}`;
+const JWT = { secret: 'documents-int-test-jwt-secret-0123456789abcdef', issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
+
+let database: { url: string; drop: () => Promise<void> };
+let brokers: string;
+let sandbox: ServiceProcess;
+let connections: ConnectionsStandIn;
+let probe: KafkaProbe;
+let documents: ServiceProcess;
+let db: Client;
+let serviceEnv: NodeJS.ProcessEnv;
+
+const jwt = new JwtService();
+const bearer = (companyId: string, role = 'accountant') =>
+  `Bearer ${jwt.sign({ sub: `user-${companyId}`, companyId, role }, { secret: JWT.secret, issuer: JWT.issuer, audience: JWT.audience, expiresIn: 600, algorithm: 'HS256' })}`;
+
+async function startDocuments(): Promise<ServiceProcess> {
+  return startServiceProcess({ entry: 'apps/documents/src/main.ts', port: await freePort(), env: serviceEnv });
+}
+
+/** A company connected to a fresh sandbox organisation (the in-test connections endpoint hands out its tokens). */
+async function connectedCompany(label: string): Promise<{ companyId: string; org: SandboxOrganisation }> {
+  const org = await SandboxOrganisation.create(sandbox.url, `${label} Ltd`);
+  const companyId = uniqueId(`${label}-`);
+  connections.set(companyId, () => org.token());
+  return { companyId, org };
+}
+
+async function publish<T extends Topic>(name: T, companyId: string, payload: LedgerlineEvent<T>['payload']): Promise<LedgerlineEvent<T>> {
+  const event = createEvent(name, companyId, payload);
+  await probe.send(topic(name), [{ key: companyId, value: JSON.stringify(event) }]);
+  return event;
+}
+
+let requestCounter = 0;
+function invoiceRequest(clientId: string, overrides: Partial<InvoiceRequestedPayload> = {}): InvoiceRequestedPayload {
+  requestCounter += 1;
+  return {
+    requestId: `req-${requestCounter}-${uniqueId('')}`,
+    clientId,
+    lineItems: [{ description: 'Call-out', quantity: '1', unitAmount: '65.00', accountCode: '200', taxType: 'OUTPUT2' }],
+    reference: `REF-${requestCounter}`,
+    date: '2026-03-01',
+    dueDate: '2026-03-20',
+    currencyCode: 'NZD',
+    status: 'AUTHORISED',
+    ...overrides,
+  } as InvoiceRequestedPayload;
+}
+
+type Outcome = { id: string; correlationId: string; causationId: string; companyId: string; payload: XeroJson & { requestId: string; clientId: string } };
+const outcomes = (name: Topic, companyId: string): Outcome[] =>
+  probe
+    .on(topic(name))
+    .map((m: ProbedMessage) => m.json<Outcome>())
+    .filter((e) => e.companyId === companyId);
+const outcomeFor = (name: Topic, companyId: string, requestId: string, timeoutMs = 30_000) =>
+  eventually(`${name} for ${requestId}`, () => outcomes(name, companyId).find((e) => e.payload.requestId === requestId), timeoutMs);
+
+async function rest(method: string, path: string, auth: string | undefined, body?: unknown): Promise<{ status: number; body: XeroJson }> {
+  const response = await fetch(`${documents.url}${path}`, {
+    method,
+    headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as XeroJson) : {} };
+}
+
+async function documentByRequest(companyId: string, requestId: string): Promise<XeroJson> {
+  const page = await rest('GET', '/v1/documents?pageSize=200', bearer(companyId));
+  const found = (page.body['items'] as XeroJson[]).find((d) => d['requestId'] === requestId);
+  if (!found) throw new Error(`no document for ${requestId}`);
+  return found;
+}
+
+beforeAll(async () => {
+  process.env.KAFKA_TOPIC_PREFIX = prefix;
+  [brokers, database] = await Promise.all([ensureKafka(), createTestDatabase()]);
+  connections = new ConnectionsStandIn();
+  await connections.start();
+
+  probe = new KafkaProbe(brokers);
+  const watched = [Topics.InvoiceRequested, Topics.ContactSynced, Topics.ContactSyncFailed, Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSyncRequested].map(topic);
+  await probe.watch([...watched, deadLetterTopic(topic(Topics.InvoiceRequested))]);
+
+  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/documents/src/migrate.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: database.url },
+    encoding: 'utf8',
+  });
+  if (migrated.status !== 0) throw new Error(`migrations failed: ${migrated.stderr}`);
+  db = new Client({ connectionString: database.url });
+  await db.connect();
+
+  sandbox = await startServiceProcess({
+    entry: 'apps/xero-sandbox/src/main.ts',
+    port: await freePort(),
+    env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' },
+    readyPath: '/health/live',
+  });
+  serviceEnv = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_GROUP_SUFFIX: uniqueId('it-'),
+    LOG_LEVEL: 'warn',
+    XERO_API_BASE_URL: sandbox.url,
+    CONNECTIONS_INTERNAL_URL: connections.url,
+    INTERNAL_API_TOKEN: connections.internalToken,
+    JWT_SECRET: JWT.secret,
+    DISPATCH_INTERVAL_MS: '100',
+    DISPATCH_LINGER_MS: '300',
+    DISPATCH_RETRY_BASE_MS: '200',
+    DISPATCH_RETRY_MAX_MS: '1000',
+    DISPATCH_LEASE_MS: '3000',
+    XERO_RETRY_BASE_DELAY_MS: '50',
+    XERO_RETRY_MAX_DELAY_MS: '500',
+    EVENT_RETRY_BASE_MS: '50',
+  };
+  documents = await startDocuments();
+});
+
+afterAll(async () => {
+  await documents?.stop();
+  await sandbox?.stop();
+  await probe?.close();
+  await connections?.stop();
+  await db?.end();
+  await database?.drop();
+});
+
+describe('invoices from invoice.requested to Xero', () => {
+  it('creates one invoice for a known contact with its contact, lines and totals, and announces the Xero id and number', async () => {
+    const { companyId, org } = await connectedCompany('known');
+    const contactId = await org.createContact('Aroha Builders');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-known', xeroContactId: contactId, contactName: 'Aroha Builders', action: 'created' });
+
+    const request = invoiceRequest('client-known', {
+      lineItems: [
+        { description: 'Call-out', quantity: '1', unitAmount: '65.00', accountCode: '200', taxType: 'OUTPUT2' },
+        { description: 'Labour', quantity: '2', unitAmount: '95.00', accountCode: '200', discountRate: '10', tracking: [{ name: 'Region', option: 'North' }] },
+      ],
+      lineAmountTypes: 'Exclusive',
+    } as Partial<InvoiceRequestedPayload>);
+    const requested = await publish(Topics.InvoiceRequested, companyId, request);
+
+    const created = await outcomeFor(Topics.InvoiceCreated, companyId, request.requestId);
+    // 65.00 + 2 × 95.00 less 10% = 236.00; GST 15% per line: 9.75 + 25.65.
+    expect(created.payload).toMatchObject({ clientId: 'client-known', number: 'INV-0001', status: 'AUTHORISED', subTotal: '236.00', totalTax: '35.40', total: '271.40', amountDue: '271.40', currencyCode: 'NZD' });
+    expect(created.correlationId).toBe(requested.correlationId);
+    expect(created.causationId).toBe(requested.id);
+
+    const invoices = await org.invoices();
+    expect(invoices).toHaveLength(1);
+    const [invoice] = invoices;
+    expect(invoice).toMatchObject({ InvoiceID: created.payload['xeroId'], InvoiceNumber: 'INV-0001', Type: 'ACCREC', Reference: request.reference, Total: 271.4, Status: 'AUTHORISED' });
+    expect((invoice['Contact'] as XeroJson)['ContactID']).toBe(contactId);
+    expect((invoice['LineItems'] as XeroJson[]).map((l) => [l['Description'], l['Quantity'], l['UnitAmount'], l['AccountCode'], l['LineAmount']])).toEqual([
+      ['Call-out', 1, 65, '200', 65],
+      ['Labour', 2, 95, '200', 171],
+    ]);
+    expect((invoice['LineItems'] as XeroJson[])[1]['Tracking']).toEqual([expect.objectContaining({ Name: 'Region', Option: 'North' })]);
+
+    const record = await documentByRequest(companyId, request.requestId);
+    expect(record).toMatchObject({ type: 'invoice', status: 'created', attempt: 1, xero: { id: created.payload['xeroId'], number: 'INV-0001', status: 'AUTHORISED', contactId }, totals: { total: '271.40' }, lastError: null });
+  });
+
+  it('parks invoices for an unknown client, asks for the contact once, and resumes them all on contact.synced', async () => {
+    const { companyId, org } = await connectedCompany('saga');
+    const first = invoiceRequest('client-new');
+    const second = invoiceRequest('client-new');
+    await publish(Topics.InvoiceRequested, companyId, first);
+    const secondEvent = await publish(Topics.InvoiceRequested, companyId, second);
+
+    await eventually('both invoices to wait for the contact', async () => {
+      const page = await rest('GET', '/v1/documents?status=waiting_contact', bearer(companyId));
+      return page.body['total'] === 2;
+    });
+    const syncRequests = outcomes(Topics.ContactSyncRequested, companyId);
+    expect(syncRequests).toHaveLength(1);
+    expect(syncRequests[0].payload.clientId).toBe('client-new');
+
+    const contactId = await org.createContact('New Client');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-new', xeroContactId: contactId, contactName: 'New Client', action: 'created' });
+
+    const [createdFirst, createdSecond] = await Promise.all([outcomeFor(Topics.InvoiceCreated, companyId, first.requestId), outcomeFor(Topics.InvoiceCreated, companyId, second.requestId)]);
+    expect(createdSecond.causationId).toBe(secondEvent.id);
+    const invoices = await org.invoices();
+    expect(invoices.map((i) => i['InvoiceID']).sort()).toEqual([createdFirst.payload['xeroId'], createdSecond.payload['xeroId']].sort());
+    expect(invoices.every((i) => (i['Contact'] as XeroJson)['ContactID'] === contactId)).toBe(true);
+    expect(outcomes(Topics.ContactSyncRequested, companyId)).toHaveLength(1);
+  });
+
+  it("fails the waiting invoices with the contact's reason when contact.sync_failed arrives", async () => {
+    const { companyId, org } = await connectedCompany('nosync');
+    const request = invoiceRequest('client-broken');
+    await publish(Topics.InvoiceRequested, companyId, request);
+    await eventually('the contact sync request', () => outcomes(Topics.ContactSyncRequested, companyId).length === 1);
+    await publish(Topics.ContactSyncFailed, companyId, { clientId: 'client-broken', failure: { code: 'XERO_VALIDATION', messages: ['Email address must be valid.'] } });
+
+    const failed = await outcomeFor(Topics.InvoiceFailed, companyId, request.requestId);
+    expect(failed.payload['failure']).toEqual({ code: 'CONTACT_SYNC_FAILED', messages: ['The contact for client client-broken could not be synced (XERO_VALIDATION)', 'Email address must be valid.'] });
+    expect(await documentByRequest(companyId, request.requestId)).toMatchObject({ status: 'failed', lastError: { code: 'CONTACT_SYNC_FAILED' } });
+    expect(await org.invoiceWrites()).toHaveLength(0);
+  });
+
+  it('gives the same invoice.requested delivered twice (and a re-sent request id) one invoice', async () => {
+    const { companyId, org } = await connectedCompany('twice');
+    const contactId = await org.createContact('Twice Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-twice', xeroContactId: contactId, contactName: 'Twice Customer', action: 'matched' });
+    const request = invoiceRequest('client-twice');
+    const event = createEvent(Topics.InvoiceRequested, companyId, request);
+    const value = JSON.stringify(event);
+    await probe.send(topic(Topics.InvoiceRequested), [{ key: companyId, value }, { key: companyId, value }]);
+    await publish(Topics.InvoiceRequested, companyId, request);
+
+    await outcomeFor(Topics.InvoiceCreated, companyId, request.requestId);
+    const marker = invoiceRequest('client-twice');
+    await publish(Topics.InvoiceRequested, companyId, marker);
+    await outcomeFor(Topics.InvoiceCreated, companyId, marker.requestId);
+
+    const invoices = await org.invoices();
+    expect(invoices.filter((i) => i['Reference'] === request.reference)).toHaveLength(1);
+    expect(invoices).toHaveLength(2);
+    expect(outcomes(Topics.InvoiceCreated, companyId).filter((e) => e.payload.requestId === request.requestId)).toHaveLength(1);
+  });
+
+  it('still creates exactly one invoice per request while a third of calls fail with 5xx and 429', async () => {
+    const { companyId, org } = await connectedCompany('faulty');
+    const contactId = await org.createContact('Faulty Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-faulty', xeroContactId: contactId, contactName: 'Faulty Customer', action: 'created' });
+    // The first two calls surely fail (one 503, one 429); after that about a third of calls do, at random.
+    await org.addFault({ errorRate: 1, errorStatus: 503, remaining: 1 });
+    await org.addFault({ rateLimitRate: 1, retryAfterSeconds: 1, remaining: 1 });
+    await org.addFault({ errorRate: 0.2, errorStatus: 503, rateLimitRate: 0.15, retryAfterSeconds: 1 });
+
+    const requests: InvoiceRequestedPayload[] = [];
+    for (let wave = 0; wave < 6; wave++) {
+      const batch = Array.from({ length: 5 }, () => invoiceRequest('client-faulty'));
+      requests.push(...batch);
+      await probe.send(
+        topic(Topics.InvoiceRequested),
+        batch.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
+      );
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    await eventually('every request to be created', () => requests.every((r) => outcomes(Topics.InvoiceCreated, companyId).some((e) => e.payload.requestId === r.requestId)), 60_000);
+    await org.clearFaults();
+
+    const invoices = await org.invoices();
+    expect(invoices.map((i) => i['Reference']).sort()).toEqual(requests.map((r) => r.reference).sort());
+    expect(outcomes(Topics.InvoiceCreated, companyId)).toHaveLength(requests.length);
+    const writes = await org.invoiceWrites();
+    expect(writes.some((c) => c.status === 503)).toBe(true);
+    expect(writes.some((c) => c.status === 429)).toBe(true);
+  });
+
+  it("fails an invoice with Xero's message for an unknown account, shows it over REST, and a retry after the fix creates it", async () => {
+    const { companyId, org } = await connectedCompany('badacct');
+    const contactId = await org.createContact('Account Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-acct', xeroContactId: contactId, contactName: 'Account Customer', action: 'created' });
+    const unknownAccount = invoiceRequest('client-acct', { lineItems: [{ description: 'Advice', quantity: '3', unitAmount: '120.00', accountCode: '4999' }] } as Partial<InvoiceRequestedPayload>);
+    const toCorrect = invoiceRequest('client-acct', { lineItems: [{ description: 'Parts', quantity: '1', unitAmount: '40.00', accountCode: '4998' }] } as Partial<InvoiceRequestedPayload>);
+    const fine = invoiceRequest('client-acct');
+    await probe.send(
+      topic(Topics.InvoiceRequested),
+      [unknownAccount, fine, toCorrect].map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
+    );
+
+    const failed = await outcomeFor(Topics.InvoiceFailed, companyId, unknownAccount.requestId);
+    expect(failed.payload['failure']).toEqual({ code: 'XERO_VALIDATION', messages: ["Account code '4999' is not a valid code for this document."] });
+    await outcomeFor(Topics.InvoiceFailed, companyId, toCorrect.requestId);
+    // The three went to Xero in one call; each element's result reached its own document.
+    await outcomeFor(Topics.InvoiceCreated, companyId, fine.requestId);
+    const { rows: batches } = await db.query(`SELECT "document_ids" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+    expect(batches.map((b) => b.document_ids.length)).toEqual([3]);
+
+    const listed = await rest('GET', '/v1/documents?type=invoice&status=failed', bearer(companyId));
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ total: 2, page: 1 });
+    expect((listed.body['items'] as XeroJson[]).map((d) => d['requestId']).sort()).toEqual([unknownAccount.requestId, toCorrect.requestId].sort());
+    const record = (listed.body['items'] as XeroJson[]).find((d) => d['requestId'] === unknownAccount.requestId)!;
+    expect(record).toMatchObject({ status: 'failed', attempt: 1, xero: { id: null }, lastError: { code: 'XERO_VALIDATION', messages: ["Account code '4999' is not a valid code for this document."] } });
+    const id = record['id'] as string;
+
+    const shown = await rest('GET', `/v1/documents/${id}`, bearer(companyId));
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ id, status: 'failed', request: { requestId: unknownAccount.requestId } });
+    expect((await rest('GET', `/v1/documents/${id}`, bearer('another-company'))).status).toBe(404);
+    expect((await rest('GET', `/v1/documents/${id}`, bearer('another-company', 'practice_admin'))).body).toMatchObject({ code: 'DOCUMENT_NOT_FOUND' });
+    expect((await rest('GET', `/v1/documents/${id}?companyId=${companyId}`, bearer('another-company', 'practice_admin'))).status).toBe(404);
+    expect((await rest('GET', `/v1/documents/${id}?companyId=${companyId}`, bearer('ledgerline', 'super_admin'))).status).toBe(200);
+    expect((await rest('GET', `/v1/documents/${id}`, undefined)).status).toBe(401);
+    expect((await rest('GET', `/v1/documents/${id}`, bearer(companyId, 'client'))).status).toBe(403);
+    expect((await rest('POST', `/v1/documents/${id}/retry`, bearer('another-company'))).status).toBe(404);
+
+    // Fix the organisation (the account now exists) and retry as is: a new attempt, so a new idempotency key.
+    await org.seed({ accounts: [{ Code: '4999', Name: 'Consulting Income', Type: 'REVENUE', TaxType: 'OUTPUT2' }] });
+    const retried = await rest('POST', `/v1/documents/${id}/retry`, bearer(companyId));
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ status: 'pending', attempt: 2, lastError: null });
+    const created = await outcomeFor(Topics.InvoiceCreated, companyId, unknownAccount.requestId);
+    expect(created.payload).toMatchObject({ subTotal: '360.00', totalTax: '54.00', total: '414.00' });
+    expect((await rest('POST', `/v1/documents/${id}/retry`, bearer(companyId))).body).toMatchObject({ code: 'DOCUMENT_NOT_RETRIABLE' });
+
+    // Retry the other one with corrected line items; they are validated like an incoming request's.
+    const other = (await documentByRequest(companyId, toCorrect.requestId))['id'] as string;
+    const invalid = await rest('POST', `/v1/documents/${other}/retry`, bearer(companyId), { lineItems: [{ description: 'Parts', quantity: 'one', unitAmount: '40.00' }] });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(JSON.stringify(invalid.body['problems'])).toContain('quantity must be a decimal string');
+    const corrected = await rest('POST', `/v1/documents/${other}/retry`, bearer(companyId), { lineItems: [{ description: 'Parts', quantity: '1', unitAmount: '40.00', accountCode: '200' }] });
+    expect(corrected.status).toBe(202);
+    const createdOther = await outcomeFor(Topics.InvoiceCreated, companyId, toCorrect.requestId);
+
+    const invoices = await org.invoices();
+    expect(invoices).toHaveLength(3);
+    const correctedInvoice = invoices.find((i) => i['InvoiceID'] === createdOther.payload['xeroId'])!;
+    expect((correctedInvoice['LineItems'] as XeroJson[])[0]).toMatchObject({ Description: 'Parts', AccountCode: '200', UnitAmount: 40 });
+    expect(await documentByRequest(companyId, toCorrect.requestId)).toMatchObject({ status: 'created', attempt: 2 });
+  });
+
+  it('fails the invoice with NOT_CONNECTED when the company has no Xero connection', async () => {
+    const companyId = uniqueId('unconnected-');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-x', xeroContactId: randomUUID(), contactName: 'Nobody', action: 'created' });
+    const request = invoiceRequest('client-x');
+    await publish(Topics.InvoiceRequested, companyId, request);
+    const failed = await outcomeFor(Topics.InvoiceFailed, companyId, request.requestId);
+    expect(failed.payload['failure']).toMatchObject({ code: 'NOT_CONNECTED', messages: [expect.stringContaining('CONNECTION_NOT_FOUND')] });
+    expect(await documentByRequest(companyId, request.requestId)).toMatchObject({ status: 'failed', lastError: { code: 'NOT_CONNECTED' } });
+  });
+
+  it('fails a request Xero could never take at once, with INVALID_REQUEST, without calling Xero', async () => {
+    const { companyId, org } = await connectedCompany('invalid');
+    const contactId = await org.createContact('Precise Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-precise', xeroContactId: contactId, contactName: 'Precise Customer', action: 'created' });
+    const request = invoiceRequest('client-precise', { lineItems: [{ description: 'x', quantity: '1', unitAmount: '123456789012345.1234' }] } as Partial<InvoiceRequestedPayload>);
+    await publish(Topics.InvoiceRequested, companyId, request);
+    const failed = await outcomeFor(Topics.InvoiceFailed, companyId, request.requestId);
+    expect(failed.payload['failure']).toEqual({ code: 'INVALID_REQUEST', messages: ['lineItems[0].unitAmount: 123456789012345.1234 has more significant digits than Xero can take'] });
+    expect(await org.invoiceWrites()).toHaveLength(0);
+  });
+
+  it('sends 500 requests for one company to Xero in far fewer calls than invoices, without a 429', async () => {
+    const { companyId, org } = await connectedCompany('bulk');
+    const contactId = await org.createContact('Bulk Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-bulk', xeroContactId: contactId, contactName: 'Bulk Customer', action: 'created' });
+    const requests = Array.from({ length: 500 }, () => invoiceRequest('client-bulk'));
+    const started = Date.now();
+    await probe.send(
+      topic(Topics.InvoiceRequested),
+      requests.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
+    );
+    await eventually('500 invoices to be created', () => outcomes(Topics.InvoiceCreated, companyId).length >= 500, 90_000, 250);
+    const elapsed = Date.now() - started;
+
+    const writes = await org.invoiceWrites();
+    const invoices = await org.invoices();
+    expect(invoices).toHaveLength(500);
+    expect(new Set(invoices.map((i) => i['Reference'])).size).toBe(500);
+    expect(writes.length).toBeLessThanOrEqual(25);
+    expect(writes.filter((c) => c.status === 429)).toEqual([]);
+    expect((await org.calls()).filter((c) => c.status === 429)).toEqual([]);
+    process.stdout.write(`500 invoices for one company: ${writes.length} createInvoices calls, ${elapsed} ms from publish to the last invoice.created\n`);
+  });
+
+  it('resends a persisted batch with the same key after a restart, and creates each invoice once', async () => {
+    const { companyId, org } = await connectedCompany('restart');
+    const contactId = await org.createContact('Restart Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-restart', xeroContactId: contactId, contactName: 'Restart Customer', action: 'created' });
+    await org.addFault({ errorRate: 1, errorStatus: 503 });
+    const requests = Array.from({ length: 3 }, () => invoiceRequest('client-restart'));
+    await probe.send(
+      topic(Topics.InvoiceRequested),
+      requests.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
+    );
+
+    const before = await eventually('the batch to have failed once', async () => {
+      const { rows } = await db.query(`SELECT "id", "idempotency_key", "document_ids", "tries", "last_error" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+      return rows.length === 1 && rows[0].last_error ? rows[0] : undefined;
+    });
+    expect(before.document_ids).toHaveLength(3);
+    expect(before.last_error.code).toBe('UPSTREAM');
+    expect((await documentByRequest(companyId, requests[0].requestId))).toMatchObject({ status: 'pending', lastError: { code: 'UPSTREAM' } });
+
+    await documents.stop();
+    await org.clearFaults();
+    documents = await startDocuments();
+
+    await Promise.all(requests.map((r) => outcomeFor(Topics.InvoiceCreated, companyId, r.requestId)));
+    const { rows } = await db.query(`SELECT "id", "idempotency_key", "document_ids", "tries", "status" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: before.id, idempotency_key: before.idempotency_key, document_ids: before.document_ids, status: 'done' });
+    expect(rows[0].tries).toBeGreaterThan(before.tries);
+    expect((await org.invoices()).map((i) => i['Reference']).sort()).toEqual(requests.map((r) => r.reference).sort());
+  });
+
+  it('resends the same batch with the same key when the process dies with the call in flight', async () => {
+    const { companyId, org } = await connectedCompany('crash');
+    const contactId = await org.createContact('Crash Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-crash', xeroContactId: contactId, contactName: 'Crash Customer', action: 'created' });
+    // The call hangs and its connection is dropped unanswered, so it is still in flight when the process dies.
+    await org.addFault({ timeoutRate: 1, hangMs: 20_000 });
+    const requests = Array.from({ length: 2 }, () => invoiceRequest('client-crash'));
+    await probe.send(
+      topic(Topics.InvoiceRequested),
+      requests.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
+    );
+    const leased = await eventually('the batch to be in flight', async () => {
+      const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "lease_token" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+      return rows.length === 1 && rows[0].lease_token ? rows[0] : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    await documents.stop('SIGKILL');
+    await org.clearFaults();
+    documents = await startDocuments();
+
+    await Promise.all(requests.map((r) => outcomeFor(Topics.InvoiceCreated, companyId, r.requestId)));
+    const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "status" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+    expect(rows).toEqual([expect.objectContaining({ id: leased.id, idempotency_key: leased.idempotency_key, status: 'done' })]);
+    expect(rows[0].tries).toBeGreaterThan(leased.tries);
+    expect((await org.invoices()).map((i) => i['Reference']).sort()).toEqual(requests.map((r) => r.reference).sort());
+  });
+});
