@@ -1,0 +1,179 @@
+import { Topics } from '@ledgerline/contracts';
+import { bearerToken, eventually, SandboxOrganisation, XeroJson } from '@ledgerline/testing';
+import { clientUpserted, invoiceRequested, publish } from './support/events';
+import { connectCompany, Platform, startPlatform } from './support/platform';
+
+jest.setTimeout(300_000);
+
+interface Outcome {
+  id: string;
+  companyId: string;
+  causationId: string;
+  payload: { requestId: string; clientId: string; xeroId: string; number: string; status: string; subTotal: string; totalTax: string; total: string; failure?: { code: string; messages: string[] } };
+}
+
+const WATCHED = [Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSynced, Topics.ContactSyncRequested, Topics.ContactSyncFailed];
+
+let platform: Platform;
+
+const outcomes = (topic: string, companyId: string): Outcome[] =>
+  platform.probe.on(platform.topic(topic)).map((m) => m.json<Outcome>()).filter((event) => event.companyId === companyId);
+const created = (companyId: string, requestId: string) => outcomes(Topics.InvoiceCreated, companyId).filter((e) => e.payload.requestId === requestId);
+const waitForCreated = (companyId: string, requestId: string, timeoutMs = 60_000) =>
+  eventually(`invoice.created for ${companyId}/${requestId}`, () => created(companyId, requestId)[0], timeoutMs);
+const invoicesWithReference = (invoices: XeroJson[], reference: string) => invoices.filter((invoice) => invoice['Reference'] === reference && invoice['Status'] !== 'DELETED');
+
+beforeAll(async () => {
+  platform = await startPlatform({ watch: WATCHED });
+});
+
+afterAll(async () => {
+  await platform?.close();
+});
+
+describe('client.upserted and invoice.requested become a contact and an invoice in Xero', () => {
+  let acme: SandboxOrganisation;
+
+  it('connects a company, then makes one contact and one correct invoice and announces it', async () => {
+    acme = await connectCompany(platform, 'acme', 'Acme Plumbing Ltd');
+    await publish(platform, Topics.ClientUpserted, 'acme', [clientUpserted('client-1', 'Harbour View Cafe', 'accounts@harbourview.example')]);
+    await publish(platform, Topics.InvoiceRequested, 'acme', [invoiceRequested('req-1', 'client-1')]);
+
+    const event = await waitForCreated('acme', 'req-1');
+    expect(event.payload).toMatchObject({ clientId: 'client-1', status: 'AUTHORISED', subTotal: '290.50', totalTax: '43.58', total: '334.08' });
+    expect(event.payload.number).toMatch(/^INV-\d{4}$/);
+
+    const contacts = (await acme.contacts()).filter((contact) => contact['Name'] === 'Harbour View Cafe');
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]['EmailAddress']).toBe('accounts@harbourview.example');
+
+    const invoices = invoicesWithReference(await acme.invoices(), 'req-1');
+    expect(invoices).toHaveLength(1);
+    const [invoice] = invoices;
+    expect(invoice).toMatchObject({ InvoiceID: event.payload.xeroId, InvoiceNumber: event.payload.number, Type: 'ACCREC', Status: 'AUTHORISED', CurrencyCode: 'NZD' });
+    expect((invoice['Contact'] as XeroJson)['ContactID']).toBe(contacts[0]['ContactID']);
+    expect(invoice['LineItems']).toEqual([
+      expect.objectContaining({ Description: 'Call-out and diagnosis', Quantity: 2, UnitAmount: 85, AccountCode: '200', TaxType: 'OUTPUT2', LineAmount: 170 }),
+      expect.objectContaining({ Description: 'Replacement valve', Quantity: 1, UnitAmount: 120.5, AccountCode: '200', TaxType: 'OUTPUT2', LineAmount: 120.5 }),
+    ]);
+    expect(invoice).toMatchObject({ SubTotal: 290.5, TotalTax: 43.58, Total: 334.08, AmountDue: 334.08 });
+  });
+
+  it('lets an invoice requested before its client exists wait, then complete', async () => {
+    await publish(platform, Topics.InvoiceRequested, 'acme', [invoiceRequested('req-early', 'client-late')]);
+    await eventually('the documents service to ask for the contact', () =>
+      outcomes(Topics.ContactSyncRequested, 'acme').find((e) => (e.payload as unknown as { clientId: string }).clientId === 'client-late'),
+    );
+    expect(created('acme', 'req-early')).toHaveLength(0);
+
+    await publish(platform, Topics.ClientUpserted, 'acme', [clientUpserted('client-late', 'Late Arrival Ltd')]);
+    const event = await waitForCreated('acme', 'req-early');
+    const invoices = invoicesWithReference(await acme.invoices(), 'req-early');
+    expect(invoices).toHaveLength(1);
+    expect((invoices[0]['Contact'] as XeroJson)['Name']).toBe('Late Arrival Ltd');
+    expect(invoices[0]['InvoiceID']).toBe(event.payload.xeroId);
+    expect(outcomes(Topics.ContactSyncFailed, 'acme')).toHaveLength(0);
+  });
+
+  it('gives the same invoice.requested delivered twice one invoice', async () => {
+    const [value] = await publish(platform, Topics.InvoiceRequested, 'acme', [invoiceRequested('req-twice', 'client-1')]);
+    await platform.probe.send(platform.topic(Topics.InvoiceRequested), [{ key: 'acme', value }]);
+    await waitForCreated('acme', 'req-twice');
+    await publish(platform, Topics.InvoiceRequested, 'acme', [invoiceRequested('req-after-twice', 'client-1')]);
+    await waitForCreated('acme', 'req-after-twice');
+    expect(invoicesWithReference(await acme.invoices(), 'req-twice')).toHaveLength(1);
+    expect(created('acme', 'req-twice')).toHaveLength(1);
+  });
+
+  it('makes exactly one invoice per request while Xero fails a third of calls with 5xx and 429s', async () => {
+    // Two certain failures first (so the run cannot pass by luck), then about a third of calls at random.
+    await acme.addFault({ errorRate: 1, errorStatus: 503, remaining: 1 });
+    await acme.addFault({ rateLimitRate: 1, retryAfterSeconds: 1, remaining: 1 });
+    await acme.addFault({ errorRate: 0.17, errorStatus: 503, rateLimitRate: 0.17, retryAfterSeconds: 1 });
+    const requests = Array.from({ length: 12 }, (_, i) => `req-faulty-${i}`);
+    const callsBefore = (await acme.calls()).length;
+    try {
+      // In waves, so the requests travel in several calls rather than one batch.
+      for (let wave = 0; wave < 4; wave++) {
+        await publish(platform, Topics.InvoiceRequested, 'acme', requests.slice(wave * 3, wave * 3 + 3).map((id) => invoiceRequested(id, 'client-1')));
+        await new Promise((resolve) => setTimeout(resolve, 600));
+      }
+      for (const id of requests) await waitForCreated('acme', id, 120_000);
+    } finally {
+      await acme.clearFaults();
+    }
+    const calls = (await acme.calls()).slice(callsBefore);
+    expect(calls.filter((call) => call.status === 503).length).toBeGreaterThan(0);
+    expect(calls.filter((call) => call.status === 429).length).toBeGreaterThan(0);
+    const invoices = await acme.invoices();
+    for (const id of requests) {
+      expect(invoicesWithReference(invoices, id)).toHaveLength(1);
+      expect(created('acme', id)).toHaveLength(1);
+    }
+  });
+
+  it('reports a request Xero rejects with its message, shows it failed over REST, and completes it once fixed and retried', async () => {
+    const lines = [{ description: 'Consulting', quantity: '1', unitAmount: '100.00', accountCode: '9999', taxType: 'OUTPUT2' }];
+    await publish(platform, Topics.InvoiceRequested, 'acme', [invoiceRequested('req-bad-account', 'client-1', lines)]);
+    const failed = await eventually('invoice.failed for req-bad-account', () =>
+      outcomes(Topics.InvoiceFailed, 'acme').find((e) => e.payload.requestId === 'req-bad-account'),
+    );
+    expect(failed.payload.failure?.messages).toContain("Account code '9999' is not a valid code for this document.");
+
+    const authorization = bearerToken(platform.jwt, { sub: 'accountant@acme', companyId: 'acme', role: 'accountant' });
+    const list = (await (await fetch(`${platform.services.documents.url}/v1/documents?status=failed`, { headers: { authorization } })).json()) as {
+      items: { id: string; requestId: string; status: string; lastError: { messages: string[] } }[];
+    };
+    const record = list.items.find((item) => item.requestId === 'req-bad-account');
+    expect(record).toMatchObject({ status: 'failed', lastError: { messages: ["Account code '9999' is not a valid code for this document."] } });
+
+    const retried = await fetch(`${platform.services.documents.url}/v1/documents/${record!.id}/retry`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ lineItems: [{ ...lines[0], accountCode: '200' }] }),
+    });
+    expect(retried.status).toBeLessThan(300);
+    const event = await waitForCreated('acme', 'req-bad-account');
+    expect(invoicesWithReference(await acme.invoices(), 'req-bad-account')).toEqual([expect.objectContaining({ InvoiceID: event.payload.xeroId, Total: 115 })]);
+  });
+
+  it('sends 500 requests for one company to Xero in batches, far fewer calls than invoices, with no 429', async () => {
+    const bulk = await connectCompany(platform, 'bulk-co', 'Bulk Fixtures Ltd');
+    await publish(platform, Topics.ClientUpserted, 'bulk-co', [clientUpserted('client-b', 'Big Customer Ltd')]);
+    const requests = Array.from({ length: 500 }, (_, i) => `bulk-${i}`);
+    await publish(platform, Topics.InvoiceRequested, 'bulk-co', requests.map((id) => invoiceRequested(id, 'client-b')));
+    await eventually('500 invoice.created events', () => outcomes(Topics.InvoiceCreated, 'bulk-co').length >= 500, 180_000, 500);
+
+    const writes = await bulk.invoiceWrites();
+    expect(writes.length).toBeLessThanOrEqual(25);
+    expect((await bulk.calls()).filter((call) => call.status === 429)).toHaveLength(0);
+    expect(await bulk.invoices()).toHaveLength(500);
+  });
+
+  it("keeps two companies' flows apart, even with the same client and request ids", async () => {
+    const [north, south] = await Promise.all([connectCompany(platform, 'north', 'North Ltd'), connectCompany(platform, 'south', 'South Ltd')]);
+    await Promise.all(
+      ['north', 'south'].map(async (company) => {
+        await publish(platform, Topics.ClientUpserted, company, [clientUpserted('shared-client', `${company} customer`)]);
+        await publish(platform, Topics.InvoiceRequested, company, ['shared-1', 'shared-2', 'shared-3'].map((id) => invoiceRequested(id, 'shared-client')));
+      }),
+    );
+    for (const company of ['north', 'south']) for (const id of ['shared-1', 'shared-2', 'shared-3']) await waitForCreated(company, id);
+
+    for (const [company, organisation] of [['north', north], ['south', south]] as const) {
+      const invoices = await organisation.invoices();
+      const contacts = await organisation.contacts();
+      expect(invoices).toHaveLength(3);
+      expect(contacts.map((contact) => contact['Name'])).toEqual([`${company} customer`]);
+      const ids = new Set(invoices.map((invoice) => invoice['InvoiceID']));
+      for (const event of outcomes(Topics.InvoiceCreated, company)) expect(ids.has(event.payload.xeroId)).toBe(true);
+      for (const invoice of invoices) expect((invoice['Contact'] as XeroJson)['Name']).toBe(`${company} customer`);
+    }
+  });
+
+  it('keeps every secret out of every service log', () => {
+    const output = [platform.sandbox, ...Object.values(platform.services)].map((service) => service.output()).join('\n');
+    expect(output.length).toBeGreaterThan(0);
+    for (const secret of platform.secrets) expect(output).not.toContain(secret);
+  });
+});

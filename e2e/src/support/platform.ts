@@ -1,0 +1,129 @@
+import {
+  bearerToken,
+  createTestDatabase,
+  ensureKafka,
+  freePort,
+  JwtSettings,
+  KafkaProbe,
+  REPO_ROOT,
+  SandboxOrganisation,
+  ServiceProcess,
+  startServiceProcess,
+  uniqueId,
+} from '@ledgerline/testing';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+export const SERVICES = ['connections', 'contacts', 'documents', 'payments'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface Platform {
+  sandbox: ServiceProcess;
+  services: Record<ServiceName, ServiceProcess>;
+  probe: KafkaProbe;
+  prefix: string;
+  jwt: JwtSettings;
+  /** Every secret the platform runs with; none may appear in its output. */
+  secrets: string[];
+  topic(name: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole platform as it runs in production, on this machine: a fresh database, the real Kafka broker
+ * (topics under a prefix of this run's own), the Xero sandbox, and every service its own Node process.
+ */
+export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: string[] }): Promise<Platform> {
+  const prefix = `${uniqueId('e2e-')}.`;
+  const [database, brokers] = await Promise.all([createTestDatabase(), ensureKafka()]);
+  const ports = { sandbox: await freePort(), connections: await freePort(), contacts: await freePort(), documents: await freePort(), payments: await freePort() };
+  const jwt: JwtSettings = { secret: `jwt-${randomBytes(24).toString('hex')}`, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
+  const internalToken = `internal-${randomBytes(24).toString('hex')}`;
+  const encryptionKey = randomBytes(32).toString('base64');
+  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
+  const connectionsUrl = `http://127.0.0.1:${ports.connections}`;
+
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    LOG_LEVEL: 'info',
+    EVENT_RETRY_BASE_MS: '100',
+    XERO_API_BASE_URL: sandboxUrl,
+    XERO_AUTHORIZE_URL: `${sandboxUrl}/identity/connect/authorize`,
+    XERO_TOKEN_URL: `${sandboxUrl}/connect/token`,
+    XERO_REVOCATION_URL: `${sandboxUrl}/connect/revocation`,
+    XERO_REDIRECT_URI: `${connectionsUrl}/v1/connections/xero/callback`,
+    CONNECTIONS_INTERNAL_URL: connectionsUrl,
+    INTERNAL_API_TOKEN: internalToken,
+    JWT_SECRET: jwt.secret,
+    JWT_ISSUER: jwt.issuer,
+    JWT_AUDIENCE: jwt.audience,
+    TOKEN_ENCRYPTION_KEYS: `e2e:${encryptionKey}`,
+    TOKEN_ENCRYPTION_ACTIVE_KEY: 'e2e',
+    ...options.env,
+  };
+
+  for (const service of SERVICES) {
+    const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, `apps/${service}/src/migrate.ts`)], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: database.url },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (migrated.status !== 0) throw new Error(`${service} migrations failed: ${migrated.stderr}${migrated.stdout}`);
+  }
+
+  const probe = new KafkaProbe(brokers);
+  await probe.watch(options.watch.map((topic) => `${prefix}${topic}`));
+
+  const sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: ports.sandbox, readyPath: '/health/live', env: { LOG_LEVEL: 'warn' } });
+  const started = await Promise.all(SERVICES.map((service) => startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: ports[service], env })));
+  const services = Object.fromEntries(SERVICES.map((service, i) => [service, started[i]])) as Record<ServiceName, ServiceProcess>;
+
+  return {
+    sandbox,
+    services,
+    probe,
+    prefix,
+    jwt,
+    secrets: [jwt.secret, internalToken, encryptionKey],
+    topic: (name) => `${prefix}${name}`,
+    close: async () => {
+      await Promise.all(started.map((service) => service.stop()));
+      await sandbox.stop();
+      await probe.close();
+      await database.drop();
+    },
+  };
+}
+
+async function json(response: Response, what: string): Promise<Record<string, unknown>> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${what} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/**
+ * Connects a company to a new sandbox organisation the way a practice admin would: start connecting,
+ * approve at Xero (the sandbox approves without a page), and hand the callback to Ledgerline.
+ */
+export async function connectCompany(platform: Platform, companyId: string, organisationName: string): Promise<SandboxOrganisation> {
+  const organisation = await SandboxOrganisation.create(platform.sandbox.url, organisationName);
+  const authorization = bearerToken(platform.jwt, { sub: `admin@${companyId}`, companyId, role: 'practice_admin' });
+  const connections = platform.services.connections.url;
+
+  const started = await json(await fetch(`${connections}/v1/connections/xero/authorize`, { method: 'POST', headers: { authorization } }), 'authorize');
+  const approve = new URL(started['authorizeUrl'] as string);
+  approve.searchParams.set('sandbox_auto_approve', organisation.tenantId);
+  const consent = await fetch(approve, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location') ?? '');
+  if (!back.searchParams.get('code')) throw new Error(`Xero did not send a code back: ${back.toString()}`);
+
+  const status = await json(await fetch(`${connections}/v1/connections/xero/callback${back.search}`, { headers: { authorization } }), 'callback');
+  if (status['status'] !== 'connected' || status['tenantId'] !== organisation.tenantId) {
+    throw new Error(`the connection did not settle on ${organisation.tenantId}: ${JSON.stringify(status)}`);
+  }
+  return organisation;
+}
