@@ -40,8 +40,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: async () => {
       const client = new Client({ connectionString: base.toString() });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      try {
+        // A pool's end() resolves before its backends have exited. Forcing the drop while one lingers would
+        // terminate it (57P01) and surface as an unhandled error in the pool that just closed, so wait first.
+        await eventually(
+          `the sessions on ${name} to close`,
+          async () => (await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])).rows[0].n === 0,
+          10_000,
+          50,
+        ).catch(() => undefined);
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }
