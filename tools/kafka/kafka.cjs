@@ -192,6 +192,19 @@ function alive(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The broker's last error lines (e.g. a port already in use), for the launcher's own message. */
+function startupFailure(s) {
+  const lines = ['broker.out', 'broker.log'].flatMap((file) => {
+    try {
+      return fs.readFileSync(path.join(s.runDir, file), 'utf8').split('\n').slice(-200);
+    } catch {
+      return [];
+    }
+  });
+  const errors = lines.filter((line) => /ERROR|FATAL|Exception|already in use/.test(line));
+  return errors.length > 0 ? `: ${errors.slice(-3).map((line) => line.trim()).join(' | ')}` : '';
+}
+
 /**
  * Makes a broker available and returns its bootstrap address.
  * `started` says whether this call launched it (false when KAFKA_BROKERS is set or one was already running).
@@ -215,7 +228,7 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!alive(child.pid)) {
-      throw new LauncherError(`the broker exited during start-up; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
+      throw new LauncherError(`the broker exited during start-up${startupFailure(s)}; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
     }
     if (await brokerAnswers(s.port, 1000)) {
       log(`ready on ${brokers}`);

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -57,16 +58,42 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The lowest port the kernel hands out for outgoing connections (Linux; 32768 where it cannot be read). */
+function ephemeralPortFloor(): number {
+  try {
+    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function listensOn(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+const PORT_FLOOR = 20_000;
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, for a process that binds it later. It is chosen
+ * below the kernel's ephemeral range: a port from that range can be taken in the meantime as the local
+ * end of any outgoing connection (a database or broker client), and the later bind would then fail.
+ */
+export async function freePort(): Promise<number> {
+  const ceiling = ephemeralPortFloor();
+  if (ceiling - PORT_FLOOR < 1_000) return (await listensOn(0)) as number;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await listensOn(randomInt(PORT_FLOOR, ceiling));
+    if (port) return port;
+  }
+  throw new Error(`no free TCP port found between ${PORT_FLOOR} and ${ceiling} on 127.0.0.1`);
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails with `what` after `timeoutMs`. */

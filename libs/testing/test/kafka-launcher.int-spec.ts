@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -15,6 +16,14 @@ let env: NodeJS.ProcessEnv;
 
 const run = (command: string, extra: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, [launcher, command], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 200_000 });
+
+const runAsync = (command: string, extra: NodeJS.ProcessEnv = {}) =>
+  new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [launcher, command], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (status) => resolve({ status, stderr }));
+  });
 
 beforeAll(async () => {
   port = await freePort();
@@ -32,7 +41,8 @@ afterAll(() => {
 describe('the Kafka launcher', () => {
   it('resolves the broker with Maven, formats storage and starts a broker from nothing', async () => {
     const started = run('start');
-    expect(started.status).toBe(0);
+    // The launcher's own words come along when it fails, so the reason is in the test report.
+    expect({ status: started.status, stderr: started.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     expect(started.stdout.trim()).toBe(`127.0.0.1:${port}`);
     expect(started.stderr).toMatch(/resolving Apache Kafka 3\.9\.\d+ with Maven/);
     expect(fs.readdirSync(path.join(cache, 'kafka')).some((entry) => entry.startsWith('3.9.'))).toBe(true);
@@ -71,6 +81,20 @@ describe('the Kafka launcher', () => {
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe('kafka.example:9092');
     expect(fs.existsSync(path.join(cache, 'kafka', `node-${port + 7}`))).toBe(false);
+  });
+
+  it('says why when the broker cannot start, here because its controller port is taken', async () => {
+    const [brokerPort, controllerPort] = [await freePort(), await freePort()];
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(controllerPort, '127.0.0.1', resolve));
+    try {
+      // spawnSync would block this process's event loop, and with it the squatter: run the launcher asynchronously.
+      const result = await runAsync('start', { KAFKA_PORT: String(brokerPort), KAFKA_CONTROLLER_PORT: String(controllerPort) });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/the broker exited during start-up: .*Address already in use/);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it('names a bad setting', () => {
