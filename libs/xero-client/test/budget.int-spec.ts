@@ -50,7 +50,8 @@ describe('PostgresRequestBudget against real Postgres', () => {
       // The 7th grant must come at least a window after the 1st, and so on.
       expect(grantedAt[i] - grantedAt[i - 6]).toBeGreaterThanOrEqual(990);
     }
-    expect(grantedAt[13]).toBeLessThan(2_600);
+    // Six a window from 0 ms: the 13th and 14th are due at about 2,000 ms.
+    expect(grantedAt[13]).toBeLessThan(2_900);
   });
 
   it('holds in-flight calls to the concurrency limit and frees a slot on release', async () => {
@@ -83,18 +84,19 @@ describe('PostgresRequestBudget against real Postgres', () => {
     const tenant = 'retry-after';
     const [a, b] = budgets({});
     const permit = await a.acquire(tenant);
-    await permit.release({ rateLimited: { retryAfterMs: 600, limit: 'minute' } });
+    await permit.release({ rateLimited: { retryAfterMs: 1_500, limit: 'minute' } });
     const started = Date.now();
     await b.acquire(tenant);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
     const other = Date.now();
     await b.acquire('unaffected');
-    expect(Date.now() - other).toBeLessThan(200);
+    // Margins wide enough for a loaded machine: not waiting is well under the block.
+    expect(Date.now() - other).toBeLessThan(1_000);
   });
 
   it('holds back when Xero reports fewer calls remaining than our own count implies', async () => {
     const tenant = 'shortfall';
-    const [a, b] = budgets({ perMinute: 10, minuteWindowMs: 800 });
+    const [a, b] = budgets({ perMinute: 10, minuteWindowMs: 2_000 });
     const permit = await a.acquire(tenant);
     // We have used 1 of 10, but Xero says only 2 remain: someone else used 7.
     await permit.release({ headers: { 'x-minlimit-remaining': '2' } });
@@ -104,9 +106,9 @@ describe('PostgresRequestBudget against real Postgres', () => {
       await (await b.acquire(tenant)).release();
       grants.push(Date.now() - started);
     }
-    expect(grants[0]).toBeLessThan(200);
-    expect(grants[1]).toBeLessThan(200);
-    expect(grants[2]).toBeGreaterThanOrEqual(500); // the third waits for the window to move
+    expect(grants[0]).toBeLessThan(1_000);
+    expect(grants[1]).toBeLessThan(1_000);
+    expect(grants[2]).toBeGreaterThanOrEqual(1_500); // the third waits for the window to move
   });
 
   it('fails fast with RATE_LIMITED when the wait would exceed maxWaitMs (e.g. the day is used up)', async () => {
