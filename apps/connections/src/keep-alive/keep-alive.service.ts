@@ -6,6 +6,8 @@ import { OAuthStateStore } from '../oauth/oauth-state.store';
 import { AccessTokenService } from '../tokens/access-token.service';
 
 const DAY_MS = 86_400_000;
+/** The first pass waits this long after start (or one interval, if shorter), out of the way of start-up. */
+const FIRST_PASS_DELAY_MS = 60_000;
 
 /**
  * Keeps idle connections alive: a refresh token unused for 60 days is gone, so every
@@ -26,6 +28,10 @@ export class KeepAliveService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    // A first pass soon after start, so replicas that restart more often than the interval still run it.
+    const first = setTimeout(() => void this.runOnce(), Math.min(FIRST_PASS_DELAY_MS, this.config.KEEP_ALIVE_INTERVAL_MS));
+    first.unref();
+    this.scheduler.addTimeout('xero-keep-alive-first-pass', first);
     const interval = setInterval(() => void this.runOnce(), this.config.KEEP_ALIVE_INTERVAL_MS);
     interval.unref();
     this.scheduler.addInterval('xero-keep-alive', interval);
