@@ -75,6 +75,37 @@ describe('accounting API behaviour', () => {
     org = { ...org, api: (method, path, b, headers = {}) => call(sandbox, method, path, { body: b, headers: { authorization: `Bearer ${refreshed.body['access_token']}`, 'xero-tenant-id': org.tenantId, ...headers } }) };
   });
 
+  it('keeps the answer to a write whose caller gave up waiting, and replays it to the retry with the same key', async () => {
+    const slow = await organisationWithToken(sandbox, 'Slow Co');
+    const customer = await slow.api('PUT', '/api.xro/2.0/Contacts', { Contacts: [{ Name: 'Patient Customer' }] });
+    const body = { Invoices: [invoice({ Contact: { ContactID: (customer.body['Contacts'] as Rec[])[0]['ContactID'] }, Reference: 'gave-up' })] };
+    await call(sandbox, 'POST', '/__sandbox/faults', { body: { tenantId: slow.tenantId, latencyMs: 400, remaining: 1 } });
+
+    // The caller times out during the latency and hangs up; Xero still runs the request.
+    const abandoned = fetch(`${sandbox.url}/api.xro/2.0/Invoices`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${slow.accessToken}`, 'xero-tenant-id': slow.tenantId, 'content-type': 'application/json', 'Idempotency-Key': 'gave-up-1' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(200),
+    });
+    await expect(abandoned).rejects.toThrow();
+    // The retry comes after Xero finished the first request: it gets that request's answer, not a second invoice.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const retried = await Promise.race([
+      slow.api('PUT', '/api.xro/2.0/Invoices', body, { 'Idempotency-Key': 'gave-up-1' }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the retry was held: the first request never settled its key')), 3_000)),
+    ]);
+    expect(retried.status).toBe(200);
+
+    const listed = await slow.api('GET', `/api.xro/2.0/Invoices?where=${encodeURIComponent('Reference=="gave-up"')}`);
+    expect((listed.body['Invoices'] as Rec[]).map((i) => i['InvoiceID'])).toEqual([(retried.body['Invoices'] as Rec[])[0]['InvoiceID']]);
+    const log = (await call(sandbox, 'GET', `/__sandbox/calls?tenantId=${slow.tenantId}`)).body as unknown as Rec[];
+    expect(log.filter((c) => c['method'] === 'PUT' && String(c['path']).includes('Invoices')).map((c) => [c['status'], c['idempotentReplay'] ?? false])).toEqual([
+      [0, false], // the caller had hung up
+      [200, true],
+    ]);
+  });
+
   it('computes Inclusive and NoTax totals, and keeps 4dp unit amounts with unitdp=4', async () => {
     const inclusive = await org.api('PUT', '/api.xro/2.0/Invoices', { Invoices: [invoice({ LineAmountTypes: 'Inclusive', LineItems: [{ Description: 'a', Quantity: 1, UnitAmount: 115, AccountCode: '200' }] })] });
     expect((inclusive.body['Invoices'] as Rec[])[0]).toMatchObject({ SubTotal: 100, TotalTax: 15, Total: 115, AmountDue: 115 });

@@ -49,19 +49,23 @@ export class IdempotencyMiddleware implements NestMiddleware {
     res.status(response.status).type(response.contentType).send(response.body);
   }
 
-  private capture(res: Response, complete: (response: StoredResponse | undefined) => void): void {
+  /**
+   * Keeps the response as soon as the handler produces it, whether or not the caller is still there: Xero
+   * finishes a request whose caller hung up, and a retry with the same key gets that request's answer.
+   */
+  private capture(res: Response, complete: (response: StoredResponse) => void): void {
     const send = res.send.bind(res);
-    let captured: StoredResponse | undefined;
+    let kept = false;
     res.send = (body?: unknown) => {
-      if (captured === undefined) {
-        captured = {
+      if (!kept) {
+        kept = true;
+        complete({
           status: res.statusCode,
           body: Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : JSON.stringify(body),
           contentType: String(res.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-        };
+        });
       }
       return send(body);
     };
-    res.on('close', () => complete(res.writableFinished ? captured : undefined));
   }
 }

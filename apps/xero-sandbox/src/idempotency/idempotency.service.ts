@@ -30,7 +30,7 @@ export interface IdempotencyState {
 }
 
 export type IdempotencyClaim =
-  | { kind: 'new'; complete(response: StoredResponse | undefined): void }
+  | { kind: 'new'; complete(response: StoredResponse): void }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'conflict' }
   | { kind: 'wait'; settled: Promise<StoredResponse | undefined> };
@@ -72,7 +72,7 @@ export class IdempotencyService implements Persistent<IdempotencyState> {
     return {
       kind: 'new',
       complete: (response) => {
-        if (response && response.status < 500 && response.status !== 429) entry.response = response;
+        if (response.status < 500 && response.status !== 429) entry.response = response;
         else this.entries.delete(id);
         entry.settle(response);
       },
