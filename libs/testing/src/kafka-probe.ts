@@ -1,4 +1,5 @@
 import { Consumer, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { createTopicsAndWait } from '@ledgerline/kafka-admin';
 import { eventually, uniqueId } from './infrastructure';
 
 export interface ProbedMessage {
@@ -37,7 +38,7 @@ export class KafkaProbe {
     await admin.connect();
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+    await createTopicsAndWait(admin, missing.map((topic) => ({ topic, numPartitions: 3 })));
     await admin.disconnect();
     this.consumer = this.kafka.consumer({ groupId: uniqueId('probe-') });
     await this.consumer.connect();

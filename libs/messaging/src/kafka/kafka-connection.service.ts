@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { createTopicsAndWait } from '@ledgerline/kafka-admin';
 import { kafkaClientConfig } from './kafka-options';
 import { kafkaDeadLetterTopic, kafkaTopic } from './topic-names';
 
@@ -44,10 +45,10 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
     const existing = new Set(await this.admin.listTopics());
     const missing = [...new Set(wanted)].filter((topic) => !existing.has(topic));
     if (missing.length === 0) return;
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: -1 })),
-    });
+    await createTopicsAndWait(
+      this.admin,
+      missing.map((topic) => ({ topic, numPartitions: this.options.partitions ?? 3, replicationFactor: -1 })),
+    );
     this.logger.log(`created topics ${missing.join(', ')}`);
   }
 
