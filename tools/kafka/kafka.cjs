@@ -149,7 +149,7 @@ function portOpen(port) {
   });
 }
 
-/** True when a Kafka broker answers a metadata request on the port. */
+/** True when a Kafka broker answers a metadata request on the port within about `timeoutMs`. */
 async function brokerAnswers(port, timeoutMs = 3000) {
   if (!(await portOpen(port))) return false;
   const { Kafka, logLevel } = require('kafkajs');
@@ -161,15 +161,27 @@ async function brokerAnswers(port, timeoutMs = 3000) {
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
   }).admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0;
-  } catch {
-    return false;
-  } finally {
+  // A listener that accepts connections but never answers (a broker stuck half-way through start-up or
+  // shutdown) must not hold the caller: the answer is "no" once the time is up.
+  let timer;
+  const expired = new Promise((resolve) => (timer = setTimeout(resolve, 2 * timeoutMs + 500)));
+  const asked = (async () => {
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length > 0;
+    } catch {
+      return false;
+    }
+  })();
+  const answered = await Promise.race([asked.then((up) => ({ up })), expired.then(() => undefined)]);
+  clearTimeout(timer);
+  if (answered) {
     await admin.disconnect().catch(() => undefined);
+    return answered.up;
   }
+  void admin.disconnect().catch(() => undefined);
+  return false;
 }
 
 function readPid(s) {
@@ -192,17 +204,45 @@ function alive(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The broker's last error lines (e.g. a port already in use), for the launcher's own message. */
-function startupFailure(s) {
-  const lines = ['broker.out', 'broker.log'].flatMap((file) => {
+const BROKER_OUTPUT = ['broker.out', 'broker.log'];
+
+/** Where each of the broker's output files ends now, so a start reads only what it wrote itself. */
+function outputMarks(s) {
+  return BROKER_OUTPUT.map((file) => {
     try {
-      return fs.readFileSync(path.join(s.runDir, file), 'utf8').split('\n').slice(-200);
+      return fs.statSync(path.join(s.runDir, file)).size;
+    } catch {
+      return 0;
+    }
+  });
+}
+
+/** The error lines the broker wrote since `marks` (a port already in use, say). */
+function startupErrors(s, marks) {
+  return BROKER_OUTPUT.flatMap((file, i) => {
+    let text = '';
+    try {
+      const fd = fs.openSync(path.join(s.runDir, file), 'r');
+      try {
+        const length = Math.max(0, fs.fstatSync(fd).size - marks[i]);
+        const buffer = Buffer.alloc(Math.min(length, 1 << 20));
+        fs.readSync(fd, buffer, 0, buffer.length, marks[i]);
+        text = buffer.toString('utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch {
       return [];
     }
+    return text.split('\n').filter((line) => /ERROR|FATAL|Exception|already in use/.test(line)).map((line) => line.trim());
   });
-  const errors = lines.filter((line) => /ERROR|FATAL|Exception|already in use/.test(line));
-  return errors.length > 0 ? `: ${errors.slice(-3).map((line) => line.trim()).join(' | ')}` : '';
+}
+
+/** A broker that logged a fatal start-up error (it may still be shutting down, or hang doing so). */
+const FATAL_START = /Fatal error during|Exiting Kafka|BindException|Address already in use/;
+
+function startupFailure(errors) {
+  return errors.length > 0 ? `: ${errors.slice(-3).join(' | ')}` : '';
 }
 
 /**
@@ -220,6 +260,7 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   if (await portOpen(s.port)) throw new LauncherError(`port ${s.port} is taken by something that is not a Kafka broker`);
   resolveJars(s);
   const props = formatStorage(s);
+  const marks = outputMarks(s);
   const out = fs.openSync(path.join(s.runDir, 'broker.out'), 'a');
   const child = spawn('java', java(s, 'kafka.Kafka', [props]), { detached: true, stdio: ['ignore', out, out] });
   fs.writeFileSync(path.join(s.runDir, 'broker.pid'), String(child.pid));
@@ -227,8 +268,11 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!alive(child.pid)) {
-      throw new LauncherError(`the broker exited during start-up${startupFailure(s)}; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
+    const errors = startupErrors(s, marks);
+    if (!alive(child.pid) || errors.some((line) => FATAL_START.test(line))) {
+      if (alive(child.pid)) process.kill(child.pid, 'SIGKILL');
+      fs.rmSync(path.join(s.runDir, 'broker.pid'), { force: true });
+      throw new LauncherError(`the broker failed to start${startupFailure(errors)}; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
     }
     if (await brokerAnswers(s.port, 1000)) {
       log(`ready on ${brokers}`);
@@ -281,8 +325,12 @@ async function main(command) {
 module.exports = { start, stop, brokerAnswers, settings, KAFKA_VERSION, LauncherError };
 
 if (require.main === module) {
-  main(process.argv[2]).catch((error) => {
-    log(error instanceof LauncherError ? error.message : error.stack);
-    process.exit(1);
-  });
+  main(process.argv[2]).then(
+    // Exit now: a connection to a broker that never answered may still be open.
+    () => process.exit(process.exitCode ?? 0),
+    (error) => {
+      log(error instanceof LauncherError ? error.message : error.stack);
+      process.exit(1);
+    },
+  );
 }

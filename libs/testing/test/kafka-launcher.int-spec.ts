@@ -41,8 +41,8 @@ afterAll(() => {
 describe('the Kafka launcher', () => {
   it('resolves the broker with Maven, formats storage and starts a broker from nothing', async () => {
     const started = run('start');
-    // The launcher's own words come along when it fails, so the reason is in the test report.
-    expect({ status: started.status, stderr: started.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    // On failure the report shows the launcher's own words.
+    expect(started.status === 0 ? 'started' : started.stderr).toBe('started');
     expect(started.stdout.trim()).toBe(`127.0.0.1:${port}`);
     expect(started.stderr).toMatch(/resolving Apache Kafka 3\.9\.\d+ with Maven/);
     expect(fs.readdirSync(path.join(cache, 'kafka')).some((entry) => entry.startsWith('3.9.'))).toBe(true);
@@ -91,7 +91,7 @@ describe('the Kafka launcher', () => {
       // spawnSync would block this process's event loop, and with it the squatter: run the launcher asynchronously.
       const result = await runAsync('start', { KAFKA_PORT: String(brokerPort), KAFKA_CONTROLLER_PORT: String(controllerPort) });
       expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/the broker exited during start-up: .*Address already in use/);
+      expect(result.stderr).toMatch(/the broker failed to start: .*Address already in use/);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
