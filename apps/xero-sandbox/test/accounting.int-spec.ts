@@ -106,6 +106,30 @@ describe('accounting API behaviour', () => {
     ]);
   });
 
+  it("answers 401 AuthorizationUnsuccessful to a call the token's scopes do not cover, granular or broad", async () => {
+    const tokenWith = async (scope: string) => (await call(sandbox, 'POST', '/__sandbox/tokens', { body: { tenantIds: [org.tenantId], scope } })).body['access_token'] as string;
+    const as = (token: string, method: string, path: string, body?: unknown) =>
+      call(sandbox, method, path, { body, headers: { authorization: `Bearer ${token}`, 'xero-tenant-id': org.tenantId } });
+
+    const contactsOnly = await tokenWith('offline_access accounting.contacts');
+    expect((await as(contactsOnly, 'GET', '/api.xro/2.0/Contacts')).status).toBe(200);
+    const refused = await as(contactsOnly, 'GET', '/api.xro/2.0/Invoices');
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ Title: 'Unauthorized', Status: 401, Detail: 'AuthorizationUnsuccessful' });
+    expect(refused.headers.get('www-authenticate')).toBeNull();
+
+    // A new app's granular scopes: invoices written, payments read but not written.
+    const granular = await tokenWith('offline_access accounting.contacts accounting.invoices accounting.payments.read accounting.settings.read');
+    expect((await as(granular, 'PUT', '/api.xro/2.0/Invoices', { Invoices: [invoice({ Reference: 'granular' })] })).status).toBe(200);
+    expect((await as(granular, 'GET', '/api.xro/2.0/Payments')).status).toBe(200);
+    expect((await as(granular, 'PUT', '/api.xro/2.0/Payments', { Payments: [] })).status).toBe(401);
+
+    // An older app's broad scope still opens invoices, but never contacts.
+    const broad = await tokenWith('offline_access accounting.transactions');
+    expect((await as(broad, 'GET', '/api.xro/2.0/Invoices')).status).toBe(200);
+    expect((await as(broad, 'GET', '/api.xro/2.0/Contacts')).status).toBe(401);
+  });
+
   it('computes Inclusive and NoTax totals, and keeps 4dp unit amounts with unitdp=4', async () => {
     const inclusive = await org.api('PUT', '/api.xro/2.0/Invoices', { Invoices: [invoice({ LineAmountTypes: 'Inclusive', LineItems: [{ Description: 'a', Quantity: 1, UnitAmount: 115, AccountCode: '200' }] })] });
     expect((inclusive.body['Invoices'] as Rec[])[0]).toMatchObject({ SubTotal: 100, TotalTax: 15, Total: 115, AmountDue: 115 });

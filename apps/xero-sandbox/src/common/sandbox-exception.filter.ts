@@ -52,6 +52,9 @@ export class SandboxExceptionFilter implements ExceptionFilter {
       case 'TOKEN_EXPIRED':
         headers['WWW-Authenticate'] = error.code === 'TOKEN_EXPIRED' ? 'Bearer error="invalid_token", error_description="The access token has expired"' : 'Bearer';
         return { status: 401, body: problem(401, 'Unauthorized', error.message), headers };
+      case 'SCOPE_MISSING':
+        // Xero's answer when the token's scopes do not cover the call: a 401 that a refreshed token would get too.
+        return { status: 401, body: problem(401, 'Unauthorized', 'AuthorizationUnsuccessful'), headers };
       case 'TENANT_FORBIDDEN':
         return { status: 403, body: problem(403, 'Forbidden', error.message), headers };
       case 'NOT_FOUND':

@@ -6,6 +6,7 @@ export type SandboxErrorCode =
   | 'UNAUTHENTICATED'
   | 'TOKEN_EXPIRED'
   | 'TENANT_FORBIDDEN'
+  | 'SCOPE_MISSING'
   | 'NOT_FOUND'
   | 'VALIDATION'
   | 'BAD_REQUEST'

@@ -10,6 +10,7 @@ import { renderAuthorizePage, renderErrorPage } from './authorize-page';
 import { ClientsService } from './clients.service';
 import { JwtSigner } from './jwt-signer.service';
 import { ClientCredentials, OAuthService } from './oauth.service';
+import { SUPPORTED_SCOPES } from './scopes';
 
 type Params = Record<string, string | undefined>;
 
@@ -50,7 +51,7 @@ export class IdentityController {
       userinfo_endpoint: `${base}/connect/userinfo`,
       revocation_endpoint: `${base}/connect/revocation`,
       jwks_uri: `${base}/.well-known/openid-configuration/jwks`,
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'accounting.transactions', 'accounting.transactions.read', 'accounting.contacts', 'accounting.contacts.read', 'accounting.settings', 'accounting.settings.read', 'projects', 'projects.read'],
+      scopes_supported: SUPPORTED_SCOPES,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token'],

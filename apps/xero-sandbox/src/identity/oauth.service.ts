@@ -77,6 +77,8 @@ export interface Principal {
   clientId: string;
   authEventId: string;
   tokenId: string;
+  /** The scopes the user consented to for this token's grant. */
+  scopes: string[];
 }
 
 /**
@@ -247,7 +249,7 @@ export class OAuthService implements Persistent<IdentityState> {
     if (record.expiresAt <= this.clock.now()) {
       throw new SandboxException('TOKEN_EXPIRED', `TokenExpired: token expired at ${new Date(record.expiresAt).toISOString()}`);
     }
-    return { clientId: record.grant.clientId, authEventId: record.grant.authEventId, tokenId: jti as string };
+    return { clientId: record.grant.clientId, authEventId: record.grant.authEventId, tokenId: jti as string, scopes: record.grant.scope.split(' ').filter((s) => s !== '') };
   }
 
   hasTenant(principal: Principal, tenantId: string): boolean {

@@ -5,13 +5,14 @@ import { SandboxException } from '../common/sandbox.exception';
 import { ApiRequest } from '../common/request-context';
 import { FaultsService } from '../faults/faults.service';
 import { OAuthService } from '../identity/oauth.service';
+import { scopeAllows, scopesFor } from '../identity/scopes';
 import { LimitsService } from './limits.service';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The front door of the tenant-scoped APIs, in Xero's order: bearer token (401), Xero-tenant-id
- * granted to the token (403), rate limits (429 with Retry-After and X-Rate-Limit-Problem), then
+ * granted to the token (403), the token's scopes cover the call (401), rate limits (429 with Retry-After and X-Rate-Limit-Problem), then
  * injected faults. Limit headers go on every response; every call lands in the call log.
  */
 @Injectable()
@@ -49,6 +50,9 @@ export class ApiGatewayMiddleware implements NestMiddleware {
         throw new SandboxException('TENANT_FORBIDDEN', 'AuthenticationUnsuccessful');
       }
       req.tenantId = tenantId;
+      if (!scopeAllows(req.principal.scopes, req.method, req.originalUrl)) {
+        throw new SandboxException('SCOPE_MISSING', `The token's scopes (${req.principal.scopes.join(' ')}) do not allow ${req.method} ${req.path}: needs one of ${(scopesFor(req.method, req.originalUrl) ?? []).join(', ')}`);
+      }
       let admission;
       try {
         admission = this.limits.admit(tenantId, req.principal.clientId);

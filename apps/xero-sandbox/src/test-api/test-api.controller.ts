@@ -12,6 +12,7 @@ import { FaultRule, FaultsService } from '../faults/faults.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ClientsService } from '../identity/clients.service';
 import { OAuthService } from '../identity/oauth.service';
+import { DEFAULT_GRANTED_SCOPES } from '../identity/scopes';
 import { LimitsService } from '../limits/limits.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { SandboxStateService } from '../state/sandbox-state.service';
@@ -126,7 +127,7 @@ export class TestApiController {
   @HttpCode(200)
   issueTokens(@Req() req: Request, @Body() body: { clientId?: string; tenantIds?: string[]; scope?: string }): unknown {
     const tenantIds = body?.tenantIds ?? this.organisations.list().map((o) => o.tenantId);
-    const scope = body?.scope ?? 'openid profile email offline_access accounting.transactions accounting.contacts accounting.settings projects';
+    const scope = body?.scope ?? DEFAULT_GRANTED_SCOPES;
     return this.oauth.issueDirectly(body?.clientId ?? 'ledgerline-dev', tenantIds, scope, baseUrlOf(req, this.config.publicUrl));
   }
 
