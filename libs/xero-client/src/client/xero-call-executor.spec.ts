@@ -84,6 +84,15 @@ describe('XeroCallExecutor', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it("on 401 AuthorizationUnsuccessful (scopes that do not cover the call) neither reports the token nor calls again", async () => {
+    const executor = build();
+    const call = jest.fn().mockRejectedValue(xeroRejection(401, { Title: 'Unauthorized', Status: 401, Detail: 'AuthorizationUnsuccessful' }));
+    const error = await executor.run('c1', { operation: 'getInvoices', write: false }, call).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: XeroErrorCode.Forbidden, status: 401 });
+    expect(call).toHaveBeenCalledTimes(1);
+    expect(tokens.reported).toEqual([undefined]);
+  });
+
   it('logs the rejected token by fingerprint only', async () => {
     const warnings: Array<{ message: string; context?: Record<string, unknown> }> = [];
     const executor = new XeroCallExecutor({

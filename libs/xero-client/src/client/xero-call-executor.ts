@@ -140,7 +140,7 @@ export class XeroCallExecutor {
         headers: failure?.headers,
         rateLimited: error.code === XeroErrorCode.RateLimited ? { retryAfterMs: error.retryAfterMs, limit: error.limit } : undefined,
       };
-      return { ok: false, error, rejectedToken: error.status === 401 ? token.accessToken : undefined };
+      return { ok: false, error, rejectedToken: error.code === XeroErrorCode.Unauthorised ? token.accessToken : undefined };
     } finally {
       attemptApis.dispose();
       await permit.release(observation);

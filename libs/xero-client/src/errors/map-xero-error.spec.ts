@@ -56,6 +56,18 @@ describe('mapXeroError with real xero-node failures', () => {
     expect(JSON.stringify(error)).not.toContain(SECRET_TOKEN);
   });
 
+  it("maps a 401 AuthorizationUnsuccessful (the token's scopes do not cover the call) to FORBIDDEN, not to a rejected token", async () => {
+    reply = json(401, { Title: 'Unauthorized', Status: 401, Detail: 'AuthorizationUnsuccessful' });
+    const { thrown } = await thrownBy((api) => api.getInvoices('tenant-1'));
+    expect(mapXeroError(thrown)).toMatchObject({
+      code: XeroErrorCode.Forbidden,
+      retriable: false,
+      status: 401,
+      message: "Xero refused the call: the connection's scopes do not cover it (AuthorizationUnsuccessful); reconnect with the scopes it needs",
+      messages: ["The Xero connection's scopes do not cover this call: reconnect the company with the scopes it needs", 'AuthorizationUnsuccessful', 'Unauthorized'],
+    });
+  });
+
   it('maps a 400 validation exception with every element message', async () => {
     reply = json(400, {
       ErrorNumber: 10,

@@ -73,6 +73,17 @@ export function mapXeroFailure(failure: XeroFailure, context: MapContext = {}): 
       limit,
     });
   }
+  if (status === 401 && messages.includes('AuthorizationUnsuccessful')) {
+    // The token is fine but its scopes do not cover the call: a refreshed token has the same scopes.
+    return new XeroClientException({
+      code: XeroErrorCode.Forbidden,
+      retriable: false,
+      status,
+      message: "Xero refused the call: the connection's scopes do not cover it (AuthorizationUnsuccessful); reconnect with the scopes it needs",
+      // Read first by whoever reports the failure (an invoice.failed event, say); Xero's own words follow.
+      messages: ["The Xero connection's scopes do not cover this call: reconnect the company with the scopes it needs", ...messages],
+    });
+  }
   if (status === 401) {
     return new XeroClientException({
       code: XeroErrorCode.Unauthorised,
