@@ -356,6 +356,23 @@ describe('invoices from invoice.requested to Xero', () => {
     expect(await documentByRequest(companyId, request.requestId)).toMatchObject({ status: 'failed', lastError: { code: 'NOT_CONNECTED' } });
   });
 
+  it("fails the invoice with FORBIDDEN and says so when the connection's scopes do not cover invoices, calling Xero once", async () => {
+    const org = await SandboxOrganisation.create(sandbox.url, 'Contacts Only Ltd');
+    const companyId = uniqueId('scoped-');
+    connections.set(companyId, () => org.token('offline_access accounting.contacts accounting.settings.read'));
+    const contactId = await org.createContact('Scoped Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-scoped', xeroContactId: contactId, contactName: 'Scoped Customer', action: 'created' });
+    const request = invoiceRequest('client-scoped');
+    await publish(Topics.InvoiceRequested, companyId, request);
+    const failed = await outcomeFor(Topics.InvoiceFailed, companyId, request.requestId);
+    expect(failed.payload['failure']).toEqual({
+      code: 'FORBIDDEN',
+      messages: ["The Xero connection's scopes do not cover this call: reconnect the company with the scopes it needs", 'AuthorizationUnsuccessful', 'Unauthorized'],
+    });
+    // Refused for its scopes, the call is not repeated and the token is not refreshed over it.
+    expect((await org.calls()).filter((c) => c.method === 'PUT' && c.path.includes('/Invoices')).map((c) => c.status)).toEqual([401]);
+  });
+
   it('fails a request Xero could never take at once, with INVALID_REQUEST, without calling Xero', async () => {
     const { companyId, org } = await connectedCompany('invalid');
     const contactId = await org.createContact('Precise Customer');

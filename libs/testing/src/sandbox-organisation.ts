@@ -18,9 +18,9 @@ export class SandboxOrganisation {
     return new SandboxOrganisation(sandboxUrl, org['tenantId'] as string, name);
   }
 
-  /** A fresh access token for this organisation, minted by the sandbox without a browser. */
-  async token(): Promise<{ accessToken: string; tenantId: string; expiresAt: string }> {
-    const tokens = await ok(`${this.sandboxUrl}/__sandbox/tokens`, 'POST', { tenantIds: [this.tenantId] });
+  /** A fresh access token for this organisation, minted by the sandbox without a browser (a new app's scopes unless `scope` says). */
+  async token(scope?: string): Promise<{ accessToken: string; tenantId: string; expiresAt: string }> {
+    const tokens = await ok(`${this.sandboxUrl}/__sandbox/tokens`, 'POST', { tenantIds: [this.tenantId], ...(scope ? { scope } : {}) });
     return {
       accessToken: tokens['access_token'] as string,
       tenantId: this.tenantId,

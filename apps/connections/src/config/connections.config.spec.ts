@@ -30,7 +30,7 @@ describe('ConnectionsConfig', () => {
       XERO_TOKEN_URL: 'http://127.0.0.1:4010/connect/token',
       XERO_REVOCATION_URL: 'http://127.0.0.1:4010/connect/revocation',
       XERO_API_BASE_URL: 'http://127.0.0.1:4010',
-      XERO_SCOPES: 'openid profile email offline_access accounting.transactions accounting.contacts accounting.settings.read projects',
+      XERO_SCOPES: 'openid profile email offline_access accounting.contacts accounting.invoices accounting.payments.read accounting.settings.read projects',
       OAUTH_STATE_TTL_SECONDS: 600,
       TOKEN_REFRESH_AHEAD_SECONDS: 300,
       KEEP_ALIVE_AFTER_DAYS: 7,

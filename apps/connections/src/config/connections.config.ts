@@ -5,7 +5,12 @@ import { IsIn, IsNotEmpty, IsString, ValidateBy } from 'class-validator';
 import { parseKeyring, parseKeys } from '../vault/encryption-keys';
 
 const SANDBOX = 'http://127.0.0.1:4010';
-const DEFAULT_SCOPES = 'openid profile email offline_access accounting.transactions accounting.contacts accounting.settings.read projects';
+/**
+ * Xero's granular scopes, the only ones an app created from 2 March 2026 can ask for: contacts and
+ * invoices (with quotes and purchase orders) written, payments and settings read, projects. An app
+ * created earlier may ask for the broad `accounting.transactions` instead, until September 2027.
+ */
+const DEFAULT_SCOPES = 'openid profile email offline_access accounting.contacts accounting.invoices accounting.payments.read accounting.settings.read projects';
 
 /**
  * The connections service's settings. Xero endpoints and the dev client default to the local sandbox;
