@@ -116,6 +116,17 @@ function java(s, mainClass, args, options) {
   ].concat(options ?? []);
 }
 
+/**
+ * A random cluster id: 16 bytes in base64url, as Kafka's own. Like Kafka, never one that starts with '-',
+ * which the storage tool's argument parser would take for an option.
+ */
+function newClusterId(random = crypto.randomBytes) {
+  for (;;) {
+    const id = random(16).toString('base64url').slice(0, 22);
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Prepares KRaft storage the first time this port's node runs. */
 function formatStorage(s) {
   fs.mkdirSync(s.runDir, { recursive: true });
@@ -123,7 +134,7 @@ function formatStorage(s) {
   fs.writeFileSync(props, serverProperties(s));
   fs.writeFileSync(path.join(s.runDir, 'log4j.properties'), LOG4J);
   if (fs.existsSync(path.join(s.runDir, 'data', 'meta.properties'))) return props;
-  const clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
+  const clusterId = newClusterId();
   const result = spawnSync('java', java(s, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props]), {
     encoding: 'utf8',
   });
@@ -322,7 +333,7 @@ async function main(command) {
   }
 }
 
-module.exports = { start, stop, brokerAnswers, settings, KAFKA_VERSION, LauncherError };
+module.exports = { start, stop, brokerAnswers, settings, newClusterId, KAFKA_VERSION, LauncherError };
 
 if (require.main === module) {
   main(process.argv[2]).then(
