@@ -7,6 +7,7 @@ import {
   connectOverHttp,
   createOrganisation,
   Harness,
+  internalAccessToken,
   jwtFor,
   organisationWith,
   schemaDump,
@@ -34,8 +35,7 @@ const adminA = () => jwtFor(harness, { sub: 'alice', companyId: 'acme', role: 'p
 const adminB = () => jwtFor(harness, { sub: 'bob', companyId: 'globex', role: 'practice_admin' });
 const root = () => jwtFor(harness, { sub: 'root', companyId: 'ledgerline', role: 'super_admin' });
 const api = (path: string) => `${service.url}/v1/connections/xero${path}`;
-const internalToken = (companyId: string, token = harness.secrets.internalToken) =>
-  call<{ accessToken: string; tenantId: string; expiresAt: string; code?: string }>(`${service.url}/internal/v1/companies/${companyId}/access-token`, { token });
+const internalToken = (companyId: string, token?: string) => internalAccessToken(harness, service, companyId, { token });
 const eventFor = (topic: string, companyId: string, predicate: (m: ProbedMessage) => boolean = () => true) =>
   harness.probe.waitFor(`${topic} for ${companyId}`, (m) => m.topic === `${harness.prefix}${topic}` && m.key === companyId && predicate(m));
 

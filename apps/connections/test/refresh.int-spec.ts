@@ -5,6 +5,7 @@ import {
   connectOverHttp,
   createOrganisation,
   Harness,
+  internalAccessToken,
   jwtFor,
   organisationWith,
   sandboxRefreshes,
@@ -27,10 +28,7 @@ let first: ServiceProcess;
 let second: ServiceProcess;
 let tenantId: string;
 
-const tokenFrom = (service: ServiceProcess, companyId = 'acme') =>
-  call<{ accessToken: string; tenantId: string; expiresAt: string; code?: string }>(`${service.url}/internal/v1/companies/${companyId}/access-token`, {
-    token: harness.secrets.internalToken,
-  });
+const tokenFrom = (service: ServiceProcess, companyId = 'acme') => internalAccessToken(harness, service, companyId);
 const connectionRow = async () =>
   (
     await harness.db.query(

@@ -7,6 +7,7 @@ import {
   connectOverHttp,
   createOrganisation,
   Harness,
+  internalAccessToken,
   jwtFor,
   organisationWith,
   sandboxRefreshes,
@@ -30,13 +31,7 @@ let first: ServiceProcess;
 let second: ServiceProcess;
 const tenants: Record<string, string> = {};
 
-/** base64url SHA-256, computed here independently of the library the services share. */
-
-const tokenFrom = (service: ServiceProcess, companyId: string, rejected?: string) =>
-  call<{ accessToken: string; tenantId: string; expiresAt: string; code?: string }>(
-    `${service.url}/internal/v1/companies/${companyId}/access-token${rejected === undefined ? '' : `?rejected=${rejected}`}`,
-    { token: harness.secrets.internalToken },
-  );
+const tokenFrom = (service: ServiceProcess, companyId: string, rejected?: string) => internalAccessToken(harness, service, companyId, { rejected });
 
 const connectionRow = async (companyId: string) =>
   (

@@ -165,6 +165,28 @@ export async function call<T = Record<string, unknown>>(
   return { status: response.status, body: body as T };
 }
 
+/** The answer of the internal access-token endpoint, as the other services get it. */
+export interface IssuedToken {
+  accessToken: string;
+  tenantId: string;
+  expiresAt: string;
+  code?: string;
+}
+
+/**
+ * Asks a connections process for a company's access token over its internal endpoint, with the internal
+ * token (or `token`), reporting a refused one by its fingerprint when `rejected` is given.
+ */
+export function internalAccessToken(
+  harness: Harness,
+  service: ServiceProcess,
+  companyId: string,
+  options: { rejected?: string; token?: string } = {},
+): Promise<ApiAnswer<IssuedToken>> {
+  const query = options.rejected === undefined ? '' : `?rejected=${options.rejected}`;
+  return call<IssuedToken>(`${service.url}/internal/v1/companies/${companyId}/access-token${query}`, { token: options.token ?? harness.secrets.internalToken });
+}
+
 /** Creates an organisation in the sandbox. */
 export async function createOrganisation(harness: Harness, name: string): Promise<string> {
   const created = await call<{ tenantId: string }>(`${harness.sandbox.url}/__sandbox/organisations`, { method: 'POST', body: { name } });
