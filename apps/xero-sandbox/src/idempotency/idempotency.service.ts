@@ -15,9 +15,9 @@ interface Entry {
   fingerprint: string;
   expiresAt: number;
   response?: StoredResponse;
-  /** Resolves when the first request with this key finishes (undefined if it produced nothing to keep). */
-  settled: Promise<StoredResponse | undefined>;
-  settle(response: StoredResponse | undefined): void;
+  /** Resolves when the first request with this key has its answer (kept, or dropped if it was a 5xx or 429). */
+  settled: Promise<void>;
+  settle(): void;
 }
 
 /**
@@ -33,7 +33,7 @@ export type IdempotencyClaim =
   | { kind: 'new'; complete(response: StoredResponse): void }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'conflict' }
-  | { kind: 'wait'; settled: Promise<StoredResponse | undefined> };
+  | { kind: 'wait'; settled: Promise<void> };
 
 /**
  * Idempotency-Key handling: keys are scoped per client app and organisation and kept for the TTL
@@ -65,8 +65,8 @@ export class IdempotencyService implements Persistent<IdempotencyState> {
       if (existing.response) return { kind: 'replay', response: existing.response };
       return { kind: 'wait', settled: existing.settled };
     }
-    let settle: (response: StoredResponse | undefined) => void = () => undefined;
-    const settled = new Promise<StoredResponse | undefined>((resolve) => (settle = resolve));
+    let settle: () => void = () => undefined;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
     const entry: Entry = { fingerprint, expiresAt: now + this.ttlMs, settled, settle };
     this.entries.set(id, entry);
     return {
@@ -74,7 +74,7 @@ export class IdempotencyService implements Persistent<IdempotencyState> {
       complete: (response) => {
         if (response.status < 500 && response.status !== 429) entry.response = response;
         else this.entries.delete(id);
-        entry.settle(response);
+        entry.settle();
       },
     };
   }
@@ -105,7 +105,7 @@ export class IdempotencyService implements Persistent<IdempotencyState> {
     this.reset();
     this.ttlMs = restoreSettings({ ttlMs: this.config.idempotencyTtlMs }, state.settings).ttlMs;
     for (const { id, fingerprint, expiresAt, response } of state.entries) {
-      this.entries.set(id, { fingerprint, expiresAt, response, settled: Promise.resolve(response), settle: () => undefined });
+      this.entries.set(id, { fingerprint, expiresAt, response, settled: Promise.resolve(), settle: () => undefined });
     }
   }
 }
