@@ -3,7 +3,6 @@ import { ServiceDefinition } from '@ledgerline/platform';
 import { DocumentsConfig } from './config/documents.config';
 import { ContactMappingEntity } from './contact-mappings/entities/contact-mapping.entity';
 import { migrations } from './database/migrations';
-import { DispatchBatchEntity } from './dispatch/entities/dispatch-batch.entity';
 import { DocumentEntity } from './document-records/entities/document.entity';
 import { DocumentsModule } from './documents.module';
 
@@ -14,8 +13,8 @@ import { DocumentsModule } from './documents.module';
 export const documentsService: ServiceDefinition<DocumentsConfig> = {
   name: 'documents',
   config: DocumentsConfig,
-  database: { schema: 'documents', entities: [DocumentEntity, ContactMappingEntity, DispatchBatchEntity], migrations },
-  consumes: [Topics.InvoiceRequested, Topics.ContactSynced, Topics.ContactSyncFailed],
-  produces: [Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSyncRequested],
+  database: { schema: 'documents', entities: [DocumentEntity, ContactMappingEntity], migrations },
+  consumes: [Topics.InvoiceRequested, Topics.ContactSynced, Topics.ContactSyncFailed, Topics.XeroConnectionConnected],
+  produces: [Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSyncRequested, Topics.SyncActivity],
   modules: [DocumentsModule],
 };

@@ -134,11 +134,11 @@ beforeAll(async () => {
     CONNECTIONS_INTERNAL_URL: connections.url,
     INTERNAL_API_TOKEN: connections.internalToken,
     JWT_SECRET: JWT.secret,
-    DISPATCH_INTERVAL_MS: '100',
-    DISPATCH_LINGER_MS: '300',
-    DISPATCH_RETRY_BASE_MS: '200',
-    DISPATCH_RETRY_MAX_MS: '1000',
-    DISPATCH_LEASE_MS: '3000',
+    OPERATIONS_INTERVAL_MS: '100',
+    OPERATIONS_LINGER_MS: '300',
+    OPERATIONS_RETRY_BASE_MS: '200',
+    OPERATIONS_RETRY_MAX_MS: '1000',
+    OPERATIONS_LEASE_MS: '3000',
     XERO_RETRY_BASE_DELAY_MS: '50',
     XERO_RETRY_MAX_DELAY_MS: '500',
     EVENT_RETRY_BASE_MS: '50',
@@ -298,8 +298,8 @@ describe('invoices from invoice.requested to Xero', () => {
     await outcomeFor(Topics.InvoiceFailed, companyId, toCorrect.requestId);
     // The three went to Xero in one call; each element's result reached its own document.
     await outcomeFor(Topics.InvoiceCreated, companyId, fine.requestId);
-    const { rows: batches } = await db.query(`SELECT "document_ids" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
-    expect(batches.map((b) => b.document_ids.length)).toEqual([3]);
+    const { rows: batches } = await db.query(`SELECT "operation_ids" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
+    expect(batches.map((b) => b.operation_ids.length)).toEqual([3]);
 
     const listed = await rest('GET', '/v1/documents?type=invoice&status=failed', bearer(companyId));
     expect(listed.status).toBe(200);
@@ -346,14 +346,29 @@ describe('invoices from invoice.requested to Xero', () => {
     expect(await documentByRequest(companyId, toCorrect.requestId)).toMatchObject({ status: 'created', attempt: 2 });
   });
 
-  it('fails the invoice with NOT_CONNECTED when the company has no Xero connection', async () => {
+  it('keeps the invoice of a company with no Xero connection as waiting_connection, and creates it once the company connects', async () => {
     const companyId = uniqueId('unconnected-');
-    await publish(Topics.ContactSynced, companyId, { clientId: 'client-x', xeroContactId: randomUUID(), contactName: 'Nobody', action: 'created' });
+    const org = await SandboxOrganisation.create(sandbox.url, 'Later Ltd');
+    const contactId = await org.createContact('Later Customer');
+    await publish(Topics.ContactSynced, companyId, { clientId: 'client-x', xeroContactId: contactId, contactName: 'Later Customer', action: 'created' });
     const request = invoiceRequest('client-x');
     await publish(Topics.InvoiceRequested, companyId, request);
-    const failed = await outcomeFor(Topics.InvoiceFailed, companyId, request.requestId);
-    expect(failed.payload['failure']).toMatchObject({ code: 'NOT_CONNECTED', messages: [expect.stringContaining('CONNECTION_NOT_FOUND')] });
-    expect(await documentByRequest(companyId, request.requestId)).toMatchObject({ status: 'failed', lastError: { code: 'NOT_CONNECTED' } });
+    const waiting = await eventually('the invoice to wait for a connection', async () => {
+      const document = await documentByRequest(companyId, request.requestId);
+      return document['status'] === 'waiting_connection' ? document : undefined;
+    });
+    expect(waiting).toMatchObject({ lastError: { code: 'NOT_CONNECTED', messages: [expect.stringContaining('CONNECTION_NOT_FOUND')] } });
+    expect(outcomes(Topics.InvoiceFailed, companyId)).toEqual([]);
+    const { rows: parked } = await db.query(`SELECT "status" FROM "documents"."xero_operations" WHERE "company_id" = $1`, [companyId]);
+    expect(parked).toEqual([{ status: 'waiting_connection' }]);
+
+    connections.set(companyId, () => org.token());
+    await publish(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: org.tenantId, organisationName: 'Later Ltd', connectedBy: 'user-later' });
+    const created = await outcomeFor(Topics.InvoiceCreated, companyId, request.requestId);
+    expect(created.payload['xeroId']).toEqual(expect.any(String));
+    expect(await documentByRequest(companyId, request.requestId)).toMatchObject({ status: 'created', lastError: null });
+    expect(await org.invoices()).toHaveLength(1);
+    expect(outcomes(Topics.InvoiceCreated, companyId)).toHaveLength(1);
   });
 
   it("fails the invoice with FORBIDDEN and says so when the connection's scopes do not cover invoices, calling Xero once", async () => {
@@ -366,7 +381,7 @@ describe('invoices from invoice.requested to Xero', () => {
     await publish(Topics.InvoiceRequested, companyId, request);
     const failed = await outcomeFor(Topics.InvoiceFailed, companyId, request.requestId);
     expect(failed.payload['failure']).toEqual({
-      code: 'FORBIDDEN',
+      code: 'XERO_FORBIDDEN',
       messages: ["The Xero connection's scopes do not cover this call: reconnect the company with the scopes it needs", 'AuthorizationUnsuccessful', 'Unauthorized'],
     });
     // Refused for its scopes, the call is not repeated and the token is not refreshed over it.
@@ -419,21 +434,21 @@ describe('invoices from invoice.requested to Xero', () => {
     );
 
     const before = await eventually('the batch to have failed once', async () => {
-      const { rows } = await db.query(`SELECT "id", "idempotency_key", "document_ids", "tries", "last_error" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+      const { rows } = await db.query(`SELECT "id", "idempotency_key", "operation_ids", "tries", "last_error" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
       return rows.length === 1 && rows[0].last_error ? rows[0] : undefined;
     });
-    expect(before.document_ids).toHaveLength(3);
-    expect(before.last_error.code).toBe('UPSTREAM');
-    expect((await documentByRequest(companyId, requests[0].requestId))).toMatchObject({ status: 'pending', lastError: { code: 'UPSTREAM' } });
+    expect(before.operation_ids).toHaveLength(3);
+    expect(before.last_error.code).toBe('XERO_UNAVAILABLE');
+    expect((await documentByRequest(companyId, requests[0].requestId))).toMatchObject({ status: 'pending', lastError: { code: 'XERO_UNAVAILABLE' } });
 
     await documents.stop();
     await org.clearFaults();
     documents = await startDocuments();
 
     await Promise.all(requests.map((r) => outcomeFor(Topics.InvoiceCreated, companyId, r.requestId)));
-    const { rows } = await db.query(`SELECT "id", "idempotency_key", "document_ids", "tries", "status" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+    const { rows } = await db.query(`SELECT "id", "idempotency_key", "operation_ids", "tries", "status" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: before.id, idempotency_key: before.idempotency_key, document_ids: before.document_ids, status: 'done' });
+    expect(rows[0]).toMatchObject({ id: before.id, idempotency_key: before.idempotency_key, operation_ids: before.operation_ids, status: 'done' });
     expect(rows[0].tries).toBeGreaterThan(before.tries);
     expect((await org.invoices()).map((i) => i['Reference']).sort()).toEqual(requests.map((r) => r.reference).sort());
   });
@@ -450,7 +465,7 @@ describe('invoices from invoice.requested to Xero', () => {
       requests.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
     );
     const leased = await eventually('the batch to be in flight', async () => {
-      const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "lease_token" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+      const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "lease_token" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
       return rows.length === 1 && rows[0].lease_token ? rows[0] : undefined;
     });
     await new Promise((r) => setTimeout(r, 500));
@@ -459,7 +474,7 @@ describe('invoices from invoice.requested to Xero', () => {
     documents = await startDocuments();
 
     await Promise.all(requests.map((r) => outcomeFor(Topics.InvoiceCreated, companyId, r.requestId)));
-    const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "status" FROM "documents"."dispatch_batches" WHERE "company_id" = $1`, [companyId]);
+    const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "status" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
     expect(rows).toEqual([expect.objectContaining({ id: leased.id, idempotency_key: leased.idempotency_key, status: 'done' })]);
     expect(rows[0].tries).toBeGreaterThan(leased.tries);
     expect((await org.invoices()).map((i) => i['Reference']).sort()).toEqual(requests.map((r) => r.reference).sort());

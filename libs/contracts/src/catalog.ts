@@ -13,6 +13,7 @@ import {
   QuoteFailedPayload,
   QuoteRequestedPayload,
 } from './events/document.events';
+import { SyncActivityPayload } from './events/sync.events';
 import { JobAssignedPayload, JobStatusChangedPayload, JobSyncedPayload, JobSyncFailedPayload } from './events/job.events';
 import { InvoicePaidPayload, InvoicePartiallyPaidPayload, PaymentRecordedPayload, PaymentReversedPayload } from './events/payment.events';
 import {
@@ -53,6 +54,7 @@ export const Topics = {
   XeroConnectionDisconnected: 'xero.connection.disconnected',
   XeroConnectionExpired: 'xero.connection.expired',
   XeroWebhookReceived: 'xero.webhook.received',
+  SyncActivity: 'sync.activity',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -98,6 +100,7 @@ export const EVENT_CATALOG = {
   [Topics.XeroConnectionDisconnected]: { version: 1, payload: XeroConnectionDisconnectedPayload, direction: 'outbound', description: 'A company disconnected Xero' },
   [Topics.XeroConnectionExpired]: { version: 1, payload: XeroConnectionExpiredPayload, direction: 'outbound', description: 'A connection can no longer be refreshed; reconnect' },
   [Topics.XeroWebhookReceived]: { version: 1, payload: XeroWebhookReceivedPayload, direction: 'outbound', description: 'A verified Xero webhook event, per company' },
+  [Topics.SyncActivity]: { version: 1, payload: SyncActivityPayload, direction: 'outbound', description: 'One attempt at Xero by the operations engine, with its outcome per record' },
 } as const satisfies Record<Topic, EventDefinition>;
 
 export type EventCatalog = typeof EVENT_CATALOG;

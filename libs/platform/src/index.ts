@@ -11,3 +11,4 @@ export * from './config/config-decorators';
 export * from './config/config-mixins';
 export * from './http/coded.exception';
 export * from './http/coded-exception.filter';
+export * from './database/query-rows';

@@ -19,3 +19,4 @@ export * from './client/xero-client.service';
 export * from './client/create-xero-client';
 export * from './nest/xero-client.module';
 export * from './config/xero-caller-config';
+export * from './client/call-meter';

@@ -17,9 +17,18 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('DocumentsConfig', () => {
-  it('accepts the required settings and fills the dispatcher defaults', () => {
+  it('accepts the required settings and fills the operations engine defaults', () => {
     const config = loadConfig(DocumentsConfig, valid);
-    expect(config).toMatchObject({ PORT: 3003, DISPATCH_ENABLED: true, DISPATCH_BATCH_SIZE: 50, DISPATCH_CONCURRENCY: 4, JWT_ISSUER: 'ledgerline-gateway', JWT_AUDIENCE: 'ledgerline-api' });
+    expect(config).toMatchObject({
+      PORT: 3003,
+      OPERATIONS_WORKER_ENABLED: true,
+      INVOICE_BATCH_SIZE: 50,
+      OPERATIONS_CONCURRENCY: 4,
+      OPERATIONS_KEY_WINDOW_MS: 300_000,
+      OPERATIONS_ATTEMPT_RETENTION_DAYS: 30,
+      JWT_ISSUER: 'ledgerline-gateway',
+      JWT_AUDIENCE: 'ledgerline-api',
+    });
   });
 
   it('names every missing secret and endpoint', () => {
@@ -32,17 +41,20 @@ describe('DocumentsConfig', () => {
     );
   });
 
-  it('names bad dispatcher settings', () => {
-    expect(problems({ ...valid, DISPATCH_BATCH_SIZE: '51', DISPATCH_LINGER_MS: 'soon', DISPATCH_ENABLED: 'yes' })).toEqual([
-      'DISPATCH_ENABLED must be true or false',
-      'DISPATCH_BATCH_SIZE must be a whole number from 1 to 50',
-      'DISPATCH_LINGER_MS must be a whole number from 0 to 60000',
-    ]);
+  it('names bad engine and batch settings', () => {
+    expect(problems({ ...valid, INVOICE_BATCH_SIZE: '51', OPERATIONS_LINGER_MS: 'soon', OPERATIONS_WORKER_ENABLED: 'yes', OPERATIONS_KEY_WINDOW_MS: '400000' }).sort()).toEqual(
+      [
+        'INVOICE_BATCH_SIZE must be a whole number from 1 to 50',
+        'OPERATIONS_KEY_WINDOW_MS must be a whole number from 100 to 360000',
+        'OPERATIONS_LINGER_MS must be a whole number from 0 to 60000',
+        'OPERATIONS_WORKER_ENABLED must be true or false',
+      ].sort(),
+    );
   });
 
   it('insists that a lease outlives the renewal cadence', () => {
-    expect(problems({ ...valid, DISPATCH_INTERVAL_MS: '1000', DISPATCH_LEASE_MS: '2000' })).toEqual(['DISPATCH_LEASE_MS must be at least 3 × DISPATCH_INTERVAL_MS']);
-    expect(problems({ ...valid, DISPATCH_INTERVAL_MS: '1000', DISPATCH_LEASE_MS: '3000' })).toEqual([]);
+    expect(problems({ ...valid, OPERATIONS_INTERVAL_MS: '1000', OPERATIONS_LEASE_MS: '2000' })).toEqual(['OPERATIONS_LEASE_MS must be at least 3 × OPERATIONS_INTERVAL_MS']);
+    expect(problems({ ...valid, OPERATIONS_INTERVAL_MS: '1000', OPERATIONS_LEASE_MS: '3000' })).toEqual([]);
   });
 
   it("reports a bad Xero client setting with the client's own message", () => {

@@ -1,8 +1,9 @@
-import { Topics } from '@ledgerline/contracts';
+import { causedBy, Topics } from '@ledgerline/contracts';
 import { EventConsumer, kafkaTopic } from '@ledgerline/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import { Dispatcher } from '../dispatch/dispatcher.service';
+import { OperationWorker } from '@ledgerline/xero-operations';
+import { OperationStore } from '@ledgerline/xero-operations';
 import { ContactMappings } from './contact-mappings.service';
 
 @Controller()
@@ -10,7 +11,8 @@ export class ContactMappingsConsumer {
   constructor(
     private readonly events: EventConsumer,
     private readonly mappings: ContactMappings,
-    private readonly dispatcher: Dispatcher,
+    private readonly worker: OperationWorker,
+    private readonly operations: OperationStore,
   ) {}
 
   @EventPattern(kafkaTopic(Topics.ContactSynced))
@@ -18,7 +20,7 @@ export class ContactMappingsConsumer {
     const outcome = await this.events.consume(Topics.ContactSynced, context, async (event, tx) => {
       await this.mappings.recordSynced(event, tx);
     });
-    if (outcome === 'processed') this.dispatcher.nudge();
+    if (outcome === 'processed') this.worker.nudge();
   }
 
   @EventPattern(kafkaTopic(Topics.ContactSyncFailed))
@@ -26,5 +28,15 @@ export class ContactMappingsConsumer {
     await this.events.consume(Topics.ContactSyncFailed, context, async (event, tx) => {
       await this.mappings.recordSyncFailed(event, tx);
     });
+  }
+
+  /** A company connected (again): what waited for a connection goes on. */
+  @EventPattern(kafkaTopic(Topics.XeroConnectionConnected))
+  async connected(@Ctx() context: KafkaContext): Promise<void> {
+    const outcome = await this.events.consume(Topics.XeroConnectionConnected, context, async (event, tx) => {
+      await this.mappings.resumeConnected(tx, event.companyId, causedBy(event));
+      await this.operations.resumeWaiting(tx, event.companyId);
+    });
+    if (outcome === 'processed') this.worker.nudge();
   }
 }

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DocumentsConfig } from '../config/documents.config';
 import { Tables } from '../database/tables';
-import { FailureCode } from '../dispatch/domain/batch-outcome';
+import { DocumentQueue } from '../document-records/document-queue.service';
 import { DocumentRecords } from '../document-records/document-records.service';
 
 /**
@@ -18,6 +18,7 @@ export class ContactMappings {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly records: DocumentRecords,
+    private readonly queue: DocumentQueue,
     @Inject(DocumentsConfig) private readonly config: DocumentsConfig,
   ) {}
 
@@ -67,12 +68,16 @@ export class ContactMappings {
            "synced_at" = now(), "last_failure" = NULL, "updated_at" = now()`,
       [event.companyId, clientId, xeroContactId, contactName],
     );
-    const resumed = await this.records.resumeWaiting(tx, event.companyId, clientId);
-    if (resumed > 0) this.logger.log(`contact for ${event.companyId}/${clientId} synced: ${resumed} document(s) resumed`);
-    return resumed;
+    const resumed = await this.records.resumeWaiting(tx, event.companyId, clientId, xeroContactId);
+    for (const document of resumed) await this.queue.enqueue(tx, document, xeroContactId);
+    if (resumed.length > 0) this.logger.log(`contact for ${event.companyId}/${clientId} synced: ${resumed.length} document(s) resumed`);
+    return resumed.length;
   }
 
-  /** contact.sync_failed: every document waiting for this client fails with the contact's reason. */
+  /**
+   * contact.sync_failed: every document waiting for this client fails with the contact's reason, except when the
+   * company has no usable connection: then they wait for it (the contact sync goes on when the company connects).
+   */
   async recordSyncFailed(event: LedgerlineEvent<typeof Topics.ContactSyncFailed>, tx: EntityManager): Promise<number> {
     const { clientId, failure } = event.payload;
     await this.lockClient(tx, event.companyId, clientId);
@@ -87,9 +92,21 @@ export class ContactMappings {
     const waiting = await this.records.lockWaiting(tx, event.companyId, clientId);
     const messages = [`The contact for client ${clientId} could not be synced (${failure.code})`, ...failure.messages];
     for (const document of waiting) {
-      await this.records.markFailed(tx, document, { code: FailureCode.ContactSyncFailed, messages });
+      if (failure.code === 'NOT_CONNECTED') await this.records.markWaitingConnection(tx, document.id, { code: 'NOT_CONNECTED', messages });
+      else await this.records.markFailed(tx, document, { code: 'CONTACT_SYNC_FAILED', messages });
     }
     return waiting.length;
+  }
+
+  /** The company connected: its documents go on (those whose contact could not be synced ask for it again). */
+  async resumeConnected(tx: EntityManager, companyId: string, origin: EventOrigin): Promise<number> {
+    const { pending, clientIds } = await this.records.resumeConnected(tx, companyId);
+    for (const clientId of clientIds) {
+      await this.lockClient(tx, companyId, clientId);
+      await tx.query(`UPDATE ${Tables.contactMappings} SET "sync_state" = 'failed' WHERE "company_id" = $1 AND "client_id" = $2 AND "xero_contact_id" IS NULL`, [companyId, clientId]);
+      await this.requestSync(tx, companyId, clientId, origin, `documents of client ${clientId} waited for the company to connect Xero`);
+    }
+    return pending + clientIds.length;
   }
 
   /** Serialises everything about one client of one company (a hash collision only serialises a little more). */

@@ -2,5 +2,4 @@
 export const Tables = {
   documents: '"documents"."documents"',
   contactMappings: '"documents"."contact_mappings"',
-  dispatchBatches: '"documents"."dispatch_batches"',
 } as const;

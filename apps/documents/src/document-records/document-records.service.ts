@@ -1,10 +1,11 @@
 import { causedBy, DocumentType, FailureDetail, Topics } from '@ledgerline/contracts';
 import { EventPublisher } from '@ledgerline/messaging';
+import { queryRows } from '@ledgerline/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Tables } from '../database/tables';
-import { CreatedOutcome } from '../dispatch/domain/batch-outcome';
-import { DocumentStatus } from './domain/document-status';
+import { CreatedInvoice } from '../invoices/domain/invoice-outcome';
+import { DocumentStatus, statusesBefore } from './domain/document-status';
 import { DocumentsErrorCode, DocumentsException } from './documents.exception';
 import { DocumentEntity } from './entities/document.entity';
 
@@ -66,43 +67,123 @@ export class DocumentRecords {
 
   /** The company's document, locked for the rest of the transaction; another company's is not found. */
   async lockOwn(tx: EntityManager, companyId: string, id: string): Promise<DocumentEntity> {
-    const document = await tx.getRepository(DocumentEntity).findOne({ where: { id, companyId }, lock: { mode: 'pessimistic_write' } });
+    const document = await tx.getRepository(DocumentEntity).findOne({
+      where: { id, companyId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!document) throw DocumentsException.notFound();
     return document;
   }
 
-  lockMany(tx: EntityManager, ids: string[]): Promise<DocumentEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return tx.getRepository(DocumentEntity).find({ where: { id: In(ids) }, lock: { mode: 'pessimistic_write' } });
+  /** A document of the company, locked for the rest of the transaction (null when there is none). */
+  lock(tx: EntityManager, companyId: string, id: string): Promise<DocumentEntity | null> {
+    return tx.getRepository(DocumentEntity).findOne({
+      where: { id, companyId },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   lockWaiting(tx: EntityManager, companyId: string, clientId: string): Promise<DocumentEntity[]> {
-    return tx
-      .getRepository(DocumentEntity)
-      .find({ where: { companyId, clientId, status: 'waiting_contact' }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    return tx.getRepository(DocumentEntity).find({
+      where: { companyId, clientId, status: 'waiting_contact' },
+      order: { createdAt: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
-  /** The client's contact is known now: every document waiting for it becomes ready. */
-  async resumeWaiting(tx: EntityManager, companyId: string, clientId: string): Promise<number> {
-    const resumed: unknown[] = await tx.query(
-      `UPDATE ${Tables.documents} SET "status" = 'pending', "ready_at" = now(), "updated_at" = now()
-       WHERE "company_id" = $1 AND "client_id" = $2 AND "status" = 'waiting_contact'
+  /**
+   * The client's contact is known now: every document waiting for it (for the contact, or for a connection before
+   * its contact could be synced) becomes ready, with that contact. Returns them, to be sent.
+   */
+  async resumeWaiting(tx: EntityManager, companyId: string, clientId: string, xeroContactId: string): Promise<DocumentEntity[]> {
+    const rows: { id: string }[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents} SET "status" = 'pending', "xero_contact_id" = $3, "ready_at" = now(), "updated_at" = now()
+       WHERE "company_id" = $1 AND "client_id" = $2
+         AND ("status" = 'waiting_contact' OR ("status" = 'waiting_connection' AND "xero_contact_id" IS NULL))
+         AND "status" = ANY($4::varchar[])
        RETURNING "id"`,
-      [companyId, clientId],
+      [companyId, clientId, xeroContactId, statusesBefore('pending')],
     );
-    return resumed.length;
+    if (rows.length === 0) return [];
+    return tx.getRepository(DocumentEntity).find({
+      where: { id: In(rows.map((r) => r.id)) },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
+  /**
+   * The company connected: documents whose own Xero operation waited go back to pending (the engine resumes the
+   * operations); documents that waited before their contact could be synced wait for the contact again. Returns
+   * the clients whose contact must be asked for.
+   */
+  async resumeConnected(tx: EntityManager, companyId: string): Promise<{ pending: number; clientIds: string[] }> {
+    const pending: unknown[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents} SET "status" = 'pending', "ready_at" = now(), "updated_at" = now()
+       WHERE "company_id" = $1 AND "status" = 'waiting_connection' AND "xero_contact_id" IS NOT NULL AND "status" = ANY($2::varchar[])
+       RETURNING "id"`,
+      [companyId, statusesBefore('pending')],
+    );
+    const waiting: { client_id: string }[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents} SET "status" = 'waiting_contact', "ready_at" = NULL, "updated_at" = now()
+       WHERE "company_id" = $1 AND "status" = 'waiting_connection' AND "xero_contact_id" IS NULL AND "status" = ANY($2::varchar[])
+       RETURNING "client_id"`,
+      [companyId, statusesBefore('waiting_contact')],
+    );
+    return {
+      pending: pending.length,
+      clientIds: [...new Set(waiting.map((w) => w.client_id))],
+    };
+  }
+
+  /** The company has no usable Xero connection: the document is kept, waiting for one, with the reason. */
+  async markWaitingConnection(tx: EntityManager, id: string, failure: FailureDetail): Promise<boolean> {
+    const updated: unknown[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents}
+       SET "status" = 'waiting_connection', "ready_at" = NULL, "last_error_code" = $2, "last_error_messages" = $3, "last_error_at" = now(), "updated_at" = now()
+       WHERE "id" = $1 AND "status" = ANY($4::varchar[])
+       RETURNING "id"`,
+      [id, failure.code, JSON.stringify(failure.messages), statusesBefore('waiting_connection')],
+    );
+    return updated.length > 0;
+  }
+
+  /** A transient failure on the way to Xero: the document stays pending and shows why. */
+  async noteTransientFailure(tx: EntityManager, id: string, failure: FailureDetail): Promise<void> {
+    await tx.query(
+      `UPDATE ${Tables.documents} SET "last_error_code" = $2, "last_error_messages" = $3, "last_error_at" = now(), "updated_at" = now()
+       WHERE "id" = $1 AND "status" = 'pending'`,
+      [id, failure.code, JSON.stringify(failure.messages)],
+    );
   }
 
   /** Xero has the document: record what it said and announce it. */
-  async markCreated(tx: EntityManager, document: DocumentEntity, outcome: CreatedOutcome): Promise<void> {
-    await tx.query(
+  async markCreated(tx: EntityManager, document: DocumentEntity, outcome: CreatedInvoice): Promise<boolean> {
+    const updated: unknown[] = await queryRows(
+      tx,
       `UPDATE ${Tables.documents}
        SET "status" = 'created', "xero_id" = $2, "xero_number" = $3, "xero_status" = $4, "sub_total" = $5, "total_tax" = $6,
            "total" = $7, "amount_due" = $8, "currency_code" = $9, "last_error_code" = NULL, "last_error_messages" = NULL,
            "last_error_at" = NULL, "completed_at" = now(), "updated_at" = now()
-       WHERE "id" = $1`,
-      [document.id, outcome.xeroId, outcome.number, outcome.status, outcome.subTotal, outcome.totalTax, outcome.total, outcome.amountDue, outcome.currencyCode],
+       WHERE "id" = $1 AND "status" = ANY($10::varchar[])
+       RETURNING "id"`,
+      [
+        document.id,
+        outcome.xeroId,
+        outcome.number,
+        outcome.status,
+        outcome.subTotal,
+        outcome.totalTax,
+        outcome.total,
+        outcome.amountDue,
+        outcome.currencyCode,
+        statusesBefore('created'),
+      ],
     );
+    if (updated.length === 0) return false;
     const origin = this.origin(document);
     const common = {
       requestId: document.requestId,
@@ -118,26 +199,38 @@ export class DocumentRecords {
     switch (document.type) {
       case 'invoice':
         await this.publisher.publish(tx, Topics.InvoiceCreated, document.companyId, { ...common, amountDue: outcome.amountDue }, origin);
-        return;
+        return true;
       default:
         throw unsupported(document.type);
     }
   }
 
   /** The document cannot be raised as it stands: record why and announce it. */
-  async markFailed(tx: EntityManager, document: DocumentEntity, failure: FailureDetail): Promise<void> {
-    await tx.query(
+  async markFailed(tx: EntityManager, document: DocumentEntity, failure: FailureDetail): Promise<boolean> {
+    const updated: unknown[] = await queryRows(
+      tx,
       `UPDATE ${Tables.documents}
        SET "status" = 'failed', "last_error_code" = $2, "last_error_messages" = $3, "last_error_at" = now(),
            "completed_at" = now(), "updated_at" = now()
-       WHERE "id" = $1`,
-      [document.id, failure.code, JSON.stringify(failure.messages)],
+       WHERE "id" = $1 AND "status" = ANY($4::varchar[])
+       RETURNING "id"`,
+      [document.id, failure.code, JSON.stringify(failure.messages), statusesBefore('failed')],
     );
+    if (updated.length === 0) return false;
     await this.publishFailed(tx, document, failure);
+    return true;
   }
 
-  async publishFailed(tx: EntityManager, document: Pick<DocumentEntity, 'type' | 'companyId' | 'requestId' | 'clientId' | 'correlationId' | 'causationId'>, failure: FailureDetail): Promise<void> {
-    const payload = { requestId: document.requestId, clientId: document.clientId, failure: { code: failure.code, messages: failure.messages } };
+  async publishFailed(
+    tx: EntityManager,
+    document: Pick<DocumentEntity, 'type' | 'companyId' | 'requestId' | 'clientId' | 'correlationId' | 'causationId'>,
+    failure: FailureDetail,
+  ): Promise<void> {
+    const payload = {
+      requestId: document.requestId,
+      clientId: document.clientId,
+      failure: { code: failure.code, messages: failure.messages },
+    };
     switch (document.type) {
       case 'invoice':
         await this.publisher.publish(tx, Topics.InvoiceFailed, document.companyId, payload, this.origin(document));
@@ -149,20 +242,28 @@ export class DocumentRecords {
 
   /** A retry: the next attempt (so a new idempotency key), possibly corrected, back in the flow. */
   async reopen(tx: EntityManager, document: DocumentEntity, request: object, status: 'pending' | 'waiting_contact'): Promise<void> {
-    await tx.query(
+    const updated: unknown[] = await queryRows(
+      tx,
       `UPDATE ${Tables.documents}
-       SET "status" = $2::varchar, "request" = $3, "attempt" = "attempt" + 1, "batch_id" = NULL,
+       SET "status" = $2::varchar, "request" = $3, "attempt" = "attempt" + 1,
            "ready_at" = CASE WHEN $2::varchar = 'pending' THEN now() END, "xero_contact_id" = NULL,
            "last_error_code" = NULL, "last_error_messages" = NULL, "last_error_at" = NULL,
            "completed_at" = NULL, "updated_at" = now()
-       WHERE "id" = $1`,
-      [document.id, status, JSON.stringify(request)],
+       WHERE "id" = $1 AND "status" = ANY($4::varchar[])
+       RETURNING "id"`,
+      [document.id, status, JSON.stringify(request), statusesBefore(status)],
     );
+    if (updated.length === 0) throw new DocumentsException(DocumentsErrorCode.NotRetriable, `A ${document.status} document cannot go back to ${status}`);
   }
 
   /** Outcome events continue the request's flow: same correlation id, caused by the request event. */
   private origin(document: Pick<DocumentEntity, 'correlationId' | 'causationId'>) {
-    return document.causationId ? causedBy({ id: document.causationId, correlationId: document.correlationId }) : { correlationId: document.correlationId };
+    return document.causationId
+      ? causedBy({
+          id: document.causationId,
+          correlationId: document.correlationId,
+        })
+      : { correlationId: document.correlationId };
   }
 }
 

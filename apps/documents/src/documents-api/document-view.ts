@@ -1,4 +1,4 @@
-import { DocumentType, FailureDetail } from '@ledgerline/contracts';
+import { DocumentType, FailureCode, FailureDetail } from '@ledgerline/contracts';
 import Decimal from 'decimal.js';
 import { DocumentStatus } from '../document-records/domain/document-status';
 import { DocumentEntity } from '../document-records/entities/document.entity';
@@ -34,7 +34,8 @@ export function amount(value: string | null): string {
 
 const iso = (value: Date | null): string | null => (value ? new Date(value).toISOString() : null);
 
-export function documentView(document: DocumentEntity): DocumentView {
+/** `sendCount`: how many attempts at Xero carried the document (all its operations). */
+export function documentView(document: DocumentEntity, sendCount: number): DocumentView {
   return {
     id: document.id,
     type: document.type,
@@ -42,14 +43,14 @@ export function documentView(document: DocumentEntity): DocumentView {
     clientId: document.clientId,
     status: document.status,
     attempt: document.attempt,
-    sendCount: document.sendCount,
+    sendCount,
     xero: { id: document.xeroId, number: document.xeroNumber, status: document.xeroStatus, contactId: document.xeroContactId },
     currencyCode: document.currencyCode,
     totals:
       document.total === null
         ? null
         : { subTotal: amount(document.subTotal), totalTax: amount(document.totalTax), total: amount(document.total), amountDue: amount(document.amountDue) },
-    lastError: document.lastErrorCode ? { code: document.lastErrorCode, messages: document.lastErrorMessages ?? [], at: iso(document.lastErrorAt) } : null,
+    lastError: document.lastErrorCode ? { code: document.lastErrorCode as FailureCode, messages: document.lastErrorMessages ?? [], at: iso(document.lastErrorAt) } : null,
     correlationId: document.correlationId,
     createdAt: new Date(document.createdAt).toISOString(),
     updatedAt: new Date(document.updatedAt).toISOString(),
@@ -57,6 +58,6 @@ export function documentView(document: DocumentEntity): DocumentView {
   };
 }
 
-export function documentDetailView(document: DocumentEntity): DocumentDetailView {
-  return { ...documentView(document), request: document.request };
+export function documentDetailView(document: DocumentEntity, sendCount: number): DocumentDetailView {
+  return { ...documentView(document, sendCount), request: document.request };
 }

@@ -2,7 +2,7 @@ import { LineItem } from '@ledgerline/contracts';
 import { EventPublisher } from '@ledgerline/messaging';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Dispatcher } from '../dispatch/dispatcher.service';
+import { OperationStore, OperationWorker } from '@ledgerline/xero-operations';
 import { DocumentRecords } from '../document-records/document-records.service';
 import { DocumentsErrorCode, DocumentsException } from '../document-records/documents.exception';
 import { DocumentEntity } from '../document-records/entities/document.entity';
@@ -27,7 +27,8 @@ export class DocumentsApi {
     private readonly records: DocumentRecords,
     private readonly invoices: InvoiceRequests,
     private readonly publisher: EventPublisher,
-    private readonly dispatcher: Dispatcher,
+    private readonly worker: OperationWorker,
+    private readonly operations: OperationStore,
   ) {}
 
   async list(companyId: string, query: ListDocumentsQuery): Promise<DocumentPage> {
@@ -37,14 +38,16 @@ export class DocumentsApi {
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
     });
-    return { items: documents.map(documentView), page: query.page, pageSize: query.pageSize, total };
+    const sends = await this.operations.sendCounts(companyId, documents.map((d) => d.id));
+    return { items: documents.map((d) => documentView(d, sends.get(d.id) ?? 0)), page: query.page, pageSize: query.pageSize, total };
   }
 
   async get(companyId: string, id: string): Promise<DocumentDetailView> {
     if (!UUID.test(id)) throw DocumentsException.notFound();
     const document = await this.dataSource.getRepository(DocumentEntity).findOne({ where: { id, companyId } });
     if (!document) throw DocumentsException.notFound();
-    return documentDetailView(document);
+    const sends = await this.operations.sendCounts(companyId, [document.id]);
+    return documentDetailView(document, sends.get(document.id) ?? 0);
   }
 
   /** A failed document goes round again as its next attempt, with corrected line items when given. */
@@ -61,7 +64,7 @@ export class DocumentsApi {
       }
     });
     this.publisher.flush();
-    this.dispatcher.nudge();
+    this.worker.nudge();
     return this.get(companyId, id);
   }
 }

@@ -2,7 +2,7 @@ import { Topics } from '@ledgerline/contracts';
 import { EventConsumer, kafkaTopic } from '@ledgerline/messaging';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import { Dispatcher } from '../dispatch/dispatcher.service';
+import { OperationWorker } from '@ledgerline/xero-operations';
 import { InvoiceRequests } from './invoice-requests.service';
 
 @Controller()
@@ -10,7 +10,7 @@ export class InvoiceRequestsConsumer {
   constructor(
     private readonly events: EventConsumer,
     private readonly requests: InvoiceRequests,
-    private readonly dispatcher: Dispatcher,
+    private readonly worker: OperationWorker,
   ) {}
 
   @EventPattern(kafkaTopic(Topics.InvoiceRequested))
@@ -18,6 +18,6 @@ export class InvoiceRequestsConsumer {
     const outcome = await this.events.consume(Topics.InvoiceRequested, context, async (event, tx) => {
       await this.requests.accept(event, tx);
     });
-    if (outcome === 'processed') this.dispatcher.nudge();
+    if (outcome === 'processed') this.worker.nudge();
   }
 }

@@ -4,7 +4,7 @@ import { instanceToPlain } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ContactMappings } from '../contact-mappings/contact-mappings.service';
-import { FailureCode } from '../dispatch/domain/batch-outcome';
+import { DocumentQueue } from '../document-records/document-queue.service';
 import { DocumentRecords } from '../document-records/document-records.service';
 import { canRetry, initialStatus } from '../document-records/domain/document-status';
 import { DocumentsErrorCode, DocumentsException } from '../document-records/documents.exception';
@@ -21,6 +21,7 @@ export class InvoiceRequests {
   constructor(
     private readonly records: DocumentRecords,
     private readonly contacts: ContactMappings,
+    private readonly queue: DocumentQueue,
   ) {}
 
   /**
@@ -32,7 +33,7 @@ export class InvoiceRequests {
     const problems = invoiceRequestProblems(request);
     const contactId = problems.length === 0 ? await this.contacts.contactFor(tx, event.companyId, request.clientId) : null;
     const status: Exclude<AcceptOutcome, 'duplicate'> = problems.length > 0 ? 'failed' : initialStatus(contactId !== null);
-    const failure = problems.length > 0 ? { code: FailureCode.InvalidRequest, messages: problems } : undefined;
+    const failure = problems.length > 0 ? { code: 'INVALID_REQUEST' as const, messages: problems } : undefined;
     const document = {
       id: randomUUID(),
       companyId: event.companyId,
@@ -52,7 +53,9 @@ export class InvoiceRequests {
     }
     if (failure) {
       await this.records.publishFailed(tx, document, failure);
-    } else if (status === 'waiting_contact') {
+    } else if (contactId !== null) {
+      await this.queue.enqueue(tx, document, contactId);
+    } else {
       await this.contacts.requestSync(tx, event.companyId, request.clientId, causedBy(event), `invoice ${request.requestId} waits for this client's Xero contact`);
     }
     return status;
@@ -74,7 +77,9 @@ export class InvoiceRequests {
     const contactId = await this.contacts.contactFor(tx, document.companyId, document.clientId);
     const status = initialStatus(contactId !== null);
     await this.records.reopen(tx, document, request, status);
-    if (status === 'waiting_contact') {
+    if (contactId !== null) {
+      await this.queue.enqueue(tx, { ...document, request: request as Record<string, unknown> }, contactId);
+    } else {
       const origin = document.causationId ? causedBy({ id: document.causationId, correlationId: document.correlationId }) : { correlationId: document.correlationId };
       await this.contacts.requestSync(tx, document.companyId, document.clientId, origin, `invoice ${document.requestId} waits for this client's Xero contact`);
     }

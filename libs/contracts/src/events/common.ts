@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
+import { FAILURE_CODES, FailureCode } from '../failures';
 import {
   ArrayMaxSize,
+  IsBoolean,
   ArrayMinSize,
   IsArray,
   IsIn,
@@ -80,13 +82,17 @@ export abstract class DocumentRequest {
   @IsOptional() @IsIn(LINE_AMOUNT_TYPES) lineAmountTypes?: LineAmountType;
 }
 
-/** Xero's validation messages, passed on so the requesting system can show them. */
+/** Why something failed: a code from the one failure catalogue, and Xero's messages so the requesting system can show them. */
 export class FailureDetail {
-  @IsString() @IsNotEmpty() code: string;
+  @IsIn(FAILURE_CODES, { message: `code must be one of the failure catalogue's codes: ${FAILURE_CODES.join(', ')}` })
+  code: FailureCode;
 
   @IsArray()
   @IsString({ each: true })
   messages: string[];
+
+  /** Whether the same request may still succeed later by itself (the catalogue's answer for the code). */
+  @IsOptional() @IsBoolean() retriable?: boolean;
 }
 
 export const DOCUMENT_TYPES = ['invoice', 'quote', 'purchase_order'] as const;

@@ -7,6 +7,7 @@ import { fullJitterDelay, sleep } from '../retry/backoff';
 import { AccessTokenProvider } from '../tokens/access-token-provider';
 import { CachingAccessTokenProvider } from '../tokens/caching-access-token-provider';
 import { accessTokenFingerprint } from '../tokens/token-fingerprint';
+import { countXeroCall } from './call-meter';
 import { XeroApis, XeroApisForAttempt, createXeroApis } from './xero-apis';
 
 export interface XeroCallOptions {
@@ -132,9 +133,11 @@ export class XeroCallExecutor {
     try {
       const result = await call({ apis: attemptApis.apis, tenantId: token.tenantId });
       observation = { headers: plainHeaders(result.response?.headers) };
+      countXeroCall(responseStatus(result.response) ?? 200);
       return { ok: true, body: result.body };
     } catch (thrown) {
       const error = mapXeroError(thrown, { timedOut: attemptApis.timedOut() });
+      countXeroCall(error.status);
       const failure = readXeroFailure(thrown);
       observation = {
         headers: failure?.headers,
@@ -159,6 +162,12 @@ function plainHeaders(headers: unknown): Record<string, string> {
     return lowerCaseHeaders((headers as { toJSON(): unknown }).toJSON());
   }
   return lowerCaseHeaders(headers);
+}
+
+function responseStatus(response: unknown): number | undefined {
+  const status = (response as { status?: unknown; statusCode?: unknown } | undefined);
+  const value = status?.status ?? status?.statusCode;
+  return typeof value === 'number' ? value : undefined;
 }
 
 function asClientError(error: unknown): XeroClientException {

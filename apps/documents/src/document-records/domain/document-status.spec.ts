@@ -1,4 +1,4 @@
-import { canRetry, canTransition, DOCUMENT_STATUSES, initialStatus, isDocumentStatus } from './document-status';
+import { canRetry, canTransition, DOCUMENT_STATUSES, initialStatus, isDocumentStatus, statusesBefore } from './document-status';
 
 describe('document status', () => {
   it('starts pending when the contact is known and waits for it otherwise', () => {
@@ -10,6 +10,14 @@ describe('document status', () => {
     expect(canTransition('waiting_contact', 'pending')).toBe(true);
     expect(canTransition('waiting_contact', 'failed')).toBe(true);
     expect(canTransition('waiting_contact', 'created')).toBe(false);
+  });
+
+  it('keeps a document of an unconnected company waiting, and lets it go on when the company connects', () => {
+    expect(canTransition('pending', 'waiting_connection')).toBe(true);
+    expect(canTransition('waiting_contact', 'waiting_connection')).toBe(true);
+    expect(canTransition('waiting_connection', 'pending')).toBe(true);
+    expect(canTransition('waiting_connection', 'waiting_contact')).toBe(true);
+    expect(canTransition('waiting_connection', 'created')).toBe(false);
   });
 
   it('ends a pending document as created or failed', () => {
@@ -28,7 +36,13 @@ describe('document status', () => {
     expect(DOCUMENT_STATUSES.filter(canRetry)).toEqual(['failed']);
   });
 
-  it('recognises only the four statuses', () => {
+  it('lists the statuses a transition starts from, as its SQL guard uses them', () => {
+    expect(statusesBefore('created')).toEqual(['pending']);
+    expect(statusesBefore('failed').sort()).toEqual(['pending', 'waiting_connection', 'waiting_contact']);
+    expect(statusesBefore('pending').sort()).toEqual(['failed', 'waiting_connection', 'waiting_contact']);
+  });
+
+  it('recognises only the five statuses', () => {
     expect(DOCUMENT_STATUSES.every(isDocumentStatus)).toBe(true);
     expect(isDocumentStatus('sending')).toBe(false);
     expect(isDocumentStatus(undefined)).toBe(false);

@@ -1,4 +1,4 @@
-import { DocumentType, FailureDetail } from '@ledgerline/contracts';
+import { DocumentType, FailureCode, FailureDetail } from '@ledgerline/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DocumentStatus } from '../domain/document-status';
 
@@ -31,13 +31,6 @@ export class DocumentEntity {
   /** 1 for the request, +1 for every retry; part of the Xero idempotency key. */
   @Column({ type: 'int' })
   attempt: number;
-
-  /** How many Xero calls carried this document (all attempts). */
-  @Column({ name: 'send_count', type: 'int' })
-  sendCount: number;
-
-  @Column({ name: 'batch_id', type: 'uuid', nullable: true })
-  batchId: string | null;
 
   @Column({ name: 'ready_at', type: 'timestamptz', nullable: true })
   readyAt: Date | null;
@@ -95,6 +88,6 @@ export class DocumentEntity {
   completedAt: Date | null;
 
   get lastError(): FailureDetail | null {
-    return this.lastErrorCode ? { code: this.lastErrorCode, messages: this.lastErrorMessages ?? [] } : null;
+    return this.lastErrorCode ? { code: this.lastErrorCode as FailureCode, messages: this.lastErrorMessages ?? [] } : null;
   }
 }

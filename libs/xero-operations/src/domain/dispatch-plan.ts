@@ -1,8 +1,8 @@
-/** One company's ready documents, as the dispatcher sees them when it plans its next calls. */
+/** One company's ready operations of one kind, as the worker sees them when it plans its next calls. */
 export interface ReadyCompany {
   companyId: string;
   ready: number;
-  /** When the longest-waiting ready document became ready. */
+  /** When the longest-waiting ready operation became ready. */
   oldestReadyAt: Date;
 }
 
@@ -12,9 +12,9 @@ export interface PlannedBatch {
 }
 
 export interface PlanOptions {
-  /** Documents per Xero call (Xero takes at most 50). */
+  /** Operations per Xero call (Xero takes at most 50; 1 for kinds that are single calls). */
   batchSize: number;
-  /** How long a company's first ready document may wait for others to fill a batch. */
+  /** How long a company's first ready operation may wait for others to fill a batch. */
   lingerMs: number;
   /** How many calls may start now. */
   slots: number;
@@ -22,7 +22,7 @@ export interface PlanOptions {
 
 /**
  * Which batches to form now. A company with a full batch ready sends it at once; a company with less
- * sends what it has once its oldest ready document has waited `lingerMs`, so a burst of requests goes to
+ * sends what it has once its oldest ready operation has waited `lingerMs`, so a burst of requests goes to
  * Xero in a few full calls rather than many small ones. Slots are shared fairly: one batch per company
  * per round, the longest-waiting company first, so a busy company cannot starve a quiet one.
  */
@@ -62,18 +62,13 @@ export function resendDelayMs(tries: number, baseMs: number, maxMs: number, rand
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** A batch member, as it identifies itself in the batch's idempotency key. */
-export interface BatchMember {
-  requestId: string;
-  attempt: number;
-}
-
 /**
- * What the batch's Idempotency-Key is derived from: the company, the document type and each member's request
- * id and attempt, in order. The same batch always has the same key (across retries and restarts), and a
- * retried document (a new attempt) never shares a key with its earlier attempt.
+ * What a batch's Idempotency-Key is derived from: the company, the operation kind, the batch (stored before its
+ * first send) and each member operation's id, in order. The same batch always has the same key (across retries
+ * and restarts); a retried request (a new operation) or an operation sent again in a later batch (after waiting
+ * for a connection, or after a look-up) never shares a key with an earlier send.
  */
-export function batchKeyParts(companyId: string, documentType: string, members: readonly BatchMember[]): string[] {
-  if (members.length === 0) throw new RangeError('a batch needs at least one member');
-  return ['documents', companyId, documentType, ...members.map((m) => `${m.requestId}#${m.attempt}`)];
+export function batchKeyParts(companyId: string, kind: string, batchId: string, operationIds: readonly string[]): string[] {
+  if (operationIds.length === 0) throw new RangeError('a batch needs at least one member');
+  return ['operations', companyId, kind, batchId, ...operationIds];
 }

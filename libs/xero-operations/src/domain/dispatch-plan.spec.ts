@@ -73,24 +73,24 @@ describe('resendDelayMs', () => {
 });
 
 describe('batchKeyParts', () => {
-  const members = [
-    { requestId: 'req-1', attempt: 1 },
-    { requestId: 'req-2', attempt: 1 },
-  ];
+  const members = ['0b6f2b1e-1111-4a5e-9d0e-000000000001', '0b6f2b1e-1111-4a5e-9d0e-000000000002'];
+
+  const batch = '7d1c0a55-2222-4b6f-8e1d-000000000001';
 
   it('is the same for the same batch', () => {
-    expect(batchKeyParts('acme', 'invoice', members)).toEqual(batchKeyParts('acme', 'invoice', [...members]));
+    expect(batchKeyParts('acme', 'invoice.create', batch, members)).toEqual(batchKeyParts('acme', 'invoice.create', batch, [...members]));
   });
 
-  it('changes with a new attempt, another company, type or membership', () => {
-    const key = batchKeyParts('acme', 'invoice', members).join('|');
-    expect(batchKeyParts('acme', 'invoice', [members[0], { requestId: 'req-2', attempt: 2 }]).join('|')).not.toBe(key);
-    expect(batchKeyParts('other', 'invoice', members).join('|')).not.toBe(key);
-    expect(batchKeyParts('acme', 'quote', members).join('|')).not.toBe(key);
-    expect(batchKeyParts('acme', 'invoice', [members[0]]).join('|')).not.toBe(key);
+  it('changes with another operation (a retry is a new one), company, kind, batch or membership', () => {
+    const key = batchKeyParts('acme', 'invoice.create', batch, members).join('|');
+    expect(batchKeyParts('acme', 'invoice.create', batch, [members[0], '0b6f2b1e-1111-4a5e-9d0e-000000000003']).join('|')).not.toBe(key);
+    expect(batchKeyParts('other', 'invoice.create', batch, members).join('|')).not.toBe(key);
+    expect(batchKeyParts('acme', 'quote.create', batch, members).join('|')).not.toBe(key);
+    expect(batchKeyParts('acme', 'invoice.create', '7d1c0a55-2222-4b6f-8e1d-000000000002', members).join('|')).not.toBe(key);
+    expect(batchKeyParts('acme', 'invoice.create', batch, [members[0]]).join('|')).not.toBe(key);
   });
 
   it('needs at least one member', () => {
-    expect(() => batchKeyParts('acme', 'invoice', [])).toThrow(RangeError);
+    expect(() => batchKeyParts('acme', 'invoice.create', batch, [])).toThrow(RangeError);
   });
 });

@@ -1,0 +1,112 @@
+import { Failure, InvoiceRequestedPayload } from '@ledgerline/contracts';
+import { XeroClientService } from '@ledgerline/xero-client';
+import { Operation } from '@ledgerline/xero-operations';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { CurrencyCode, Invoice, LineAmountTypes } from 'xero-node';
+import { DocumentsConfig } from '../config/documents.config';
+import { Tables } from '../database/tables';
+import { DocumentKind } from '../document-records/document-kind';
+import { DocumentRecords } from '../document-records/document-records.service';
+import { CreatedInvoice, createdInvoice, invoiceAnswer, InvoiceAnswer, invoiceMatchesDraft, XeroInvoiceRecord } from './domain/invoice-outcome';
+import { toXeroInvoice, XeroInvoiceDraft } from './domain/invoice-mapping';
+
+/** xero-node's enums are its own types; their values are Xero's strings, which the draft already holds. */
+export function toXeroNodeInvoice(draft: XeroInvoiceDraft): Invoice {
+  return {
+    ...draft,
+    type: Invoice.TypeEnum.ACCREC,
+    status: draft.status === 'AUTHORISED' ? Invoice.StatusEnum.AUTHORISED : Invoice.StatusEnum.DRAFT,
+    currencyCode: draft.currencyCode as unknown as CurrencyCode,
+    lineAmountTypes: draft.lineAmountTypes === undefined ? undefined : LineAmountTypes[draft.lineAmountTypes],
+  };
+}
+
+/** `DateTime(y,m,d)` for Xero's where filter. */
+const whereDate = (date: string) => `DateTime(${date.split('-').map(Number).join(',')})`;
+
+const GONE = new Set(['DELETED', 'VOIDED']);
+
+/** Sales invoices (ACCREC), created in batches through the operations engine. */
+@Injectable()
+export class InvoiceCreateKind implements DocumentKind<XeroInvoiceDraft, CreatedInvoice> {
+  private readonly logger = new Logger(InvoiceCreateKind.name);
+  readonly name = 'invoice.create';
+  readonly documentType = 'invoice' as const;
+  readonly batchSize: number;
+
+  constructor(
+    private readonly xero: XeroClientService,
+    private readonly records: DocumentRecords,
+    private readonly dataSource: DataSource,
+    @Inject(DocumentsConfig) config: DocumentsConfig,
+  ) {
+    this.batchSize = config.INVOICE_BATCH_SIZE;
+  }
+
+  bodyFor(request: Record<string, unknown>, xeroContactId: string): XeroInvoiceDraft {
+    return toXeroInvoice(request as unknown as InvoiceRequestedPayload, xeroContactId);
+  }
+
+  async send(companyId: string, operations: Operation<XeroInvoiceDraft>[], idempotencyKey: string): Promise<InvoiceAnswer[]> {
+    const results = await this.xero.createInvoices(companyId, operations.map((o) => toXeroNodeInvoice(o.body)), { idempotencyKey });
+    return results.map((result, index) => invoiceAnswer(result as never, operations[index].body.currencyCode));
+  }
+
+  /**
+   * Finds the invoice each draft would have made (same contact, date, reference and lines), among those Xero has
+   * and no other request of the company has claimed. One read per operation: look-ups are rare (a send whose
+   * answer was lost, resent after Xero's key window).
+   */
+  async lookUp(companyId: string, operations: Operation<XeroInvoiceDraft>[]): Promise<(CreatedInvoice | undefined)[]> {
+    const claimed = new Set<string>();
+    const found: (CreatedInvoice | undefined)[] = [];
+    for (const operation of operations) {
+      const draft = operation.body;
+      const where = `Contact.ContactID==guid("${draft.contact.contactID}") AND Date==${whereDate(draft.date)}`;
+      const page = await this.xero.listInvoices(companyId, { where, pageSize: 100 });
+      const candidates = (page.items as XeroInvoiceRecord[]).filter((i) => i.invoiceID && !GONE.has(String(i.status)) && invoiceMatchesDraft(i, draft));
+      const recorded = await this.recordedXeroIds(companyId, candidates.map((c) => c.invoiceID as string));
+      const match = candidates.find((c) => !recorded.has(c.invoiceID as string) && !claimed.has(c.invoiceID as string));
+      if (match) claimed.add(match.invoiceID as string);
+      const answer = match ? createdInvoice(match, draft.currencyCode) : undefined;
+      found.push(answer?.ok ? answer.result : undefined);
+    }
+    return found;
+  }
+
+  async succeeded(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, result: CreatedInvoice): Promise<void> {
+    const document = await this.records.lock(tx, operation.companyId, operation.target);
+    if (!document || !(await this.records.markCreated(tx, document, result))) this.skipped(operation, 'created');
+  }
+
+  async failed(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, failure: Failure): Promise<void> {
+    const document = await this.records.lock(tx, operation.companyId, operation.target);
+    if (!document || !(await this.records.markFailed(tx, document, failure))) this.skipped(operation, 'failed');
+  }
+
+  async waiting(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, failure: Failure): Promise<void> {
+    await this.records.markWaitingConnection(tx, operation.target, failure);
+  }
+
+  async retrying(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, failure: Failure): Promise<void> {
+    await this.records.noteTransientFailure(tx, operation.target, failure);
+  }
+
+  xeroIdOf(result: CreatedInvoice): string {
+    return result.xeroId;
+  }
+
+  private async recordedXeroIds(companyId: string, xeroIds: string[]): Promise<Set<string>> {
+    if (xeroIds.length === 0) return new Set();
+    const rows: { xero_id: string }[] = await this.dataSource.query(
+      `SELECT "xero_id" FROM ${Tables.documents} WHERE "company_id" = $1 AND "xero_id" = ANY($2::uuid[])`,
+      [companyId, xeroIds],
+    );
+    return new Set(rows.map((r) => r.xero_id));
+  }
+
+  private skipped(operation: Operation<XeroInvoiceDraft>, outcome: string): void {
+    this.logger.warn(`document ${operation.target} of ${operation.companyId} no longer waits for Xero; the ${outcome} answer is not applied to it`);
+  }
+}

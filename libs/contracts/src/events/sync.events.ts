@@ -1,0 +1,41 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { FailureDetail } from './common';
+
+export const SYNC_ACTIVITY_OUTCOMES = ['succeeded', 'failed', 'retrying', 'waiting_connection', 'found_in_xero'] as const;
+export type SyncActivityOutcome = (typeof SYNC_ACTIVITY_OUTCOMES)[number];
+
+/** One record an attempt concerned, with what the attempt meant for it. */
+export class SyncActivityTarget {
+  @IsUUID() operationId: string;
+  /** The owning service's record (a document id, a client id). */
+  @IsString() @MaxLength(255) target: string;
+  @IsIn(SYNC_ACTIVITY_OUTCOMES) outcome: SyncActivityOutcome;
+  @IsOptional() @ValidateNested() @Type(() => FailureDetail) failure?: FailureDetail;
+  /** The Xero record it produced or found, when there is one. */
+  @IsOptional() @IsString() @MaxLength(255) xeroId?: string;
+}
+
+/** One attempt of the operations engine at Xero (a batch or a single call), for the console's sync log and progress. */
+export class SyncActivityPayload {
+  @IsString() @MaxLength(64) service: string;
+  /** The operation kind, e.g. `invoice.create`, `contact.sync`. */
+  @IsString() @MaxLength(64) kind: string;
+  @IsUUID() attemptId: string;
+  @IsUUID() batchId: string;
+  @IsInt() @Min(1) attempt: number;
+  @IsISO8601() startedAt: string;
+  @IsInt() @Min(0) durationMs: number;
+  /** Xero calls this attempt used (retries inside the Xero client included). */
+  @IsInt() @Min(0) callsUsed: number;
+  /** The HTTP status of Xero's last answer, when Xero answered. */
+  @IsOptional() @IsInt() xeroStatus?: number;
+  @IsIn(SYNC_ACTIVITY_OUTCOMES) outcome: SyncActivityOutcome;
+  @IsOptional() @ValidateNested() @Type(() => FailureDetail) failure?: FailureDetail;
+
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SyncActivityTarget)
+  targets: SyncActivityTarget[];
+}
