@@ -11,7 +11,7 @@ export const contactsService: ServiceDefinition<ContactsConfig> = {
   name: 'contacts',
   config: ContactsConfig,
   database: { schema: 'contacts', entities: [ClientEntity, ContactMappingEntity], migrations },
-  consumes: [Topics.ClientUpserted, Topics.ContactSyncRequested, Topics.XeroWebhookReceived],
-  produces: [Topics.ContactSynced, Topics.ContactSyncFailed, Topics.ContactChanged],
+  consumes: [Topics.ClientUpserted, Topics.ContactSyncRequested, Topics.XeroWebhookReceived, Topics.XeroConnectionConnected],
+  produces: [Topics.ContactSynced, Topics.ContactSyncFailed, Topics.ContactChanged, Topics.SyncActivity],
   modules: [ClientsModule, ContactSyncModule],
 };

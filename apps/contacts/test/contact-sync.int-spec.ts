@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { ClientUpsertedPayload, ContactSyncedPayload, ContactSyncFailedPayload, createEvent, deadLetterTopic, LedgerlineEvent, Topic, Topics } from '@ledgerline/contracts';
 import {
@@ -160,6 +161,10 @@ beforeAll(async () => {
       JWT_SECRET: JWT.secret,
       EVENT_MAX_ATTEMPTS: '3',
       EVENT_RETRY_BASE_MS: '50',
+      OPERATIONS_INTERVAL_MS: '100',
+      OPERATIONS_RETRY_BASE_MS: '200',
+      OPERATIONS_RETRY_MAX_MS: '1000',
+      OPERATIONS_LEASE_MS: '3000',
       XERO_RETRY_MAX_ATTEMPTS: '3',
       XERO_RETRY_BASE_DELAY_MS: '20',
       XERO_RETRY_MAX_DELAY_MS: '200',
@@ -287,15 +292,28 @@ describe('contacts: client.upserted and contact.sync_requested become one Xero c
 
     expect(await failedFor(event)).toEqual({
       clientId: 'C-700',
-      failure: { code: 'XERO_VALIDATION', messages: ['The contact name Rimu Traders is already assigned to another contact. The contact name must be unique across all active contacts.'] },
+      failure: {
+        code: 'XERO_VALIDATION',
+        messages: ['The contact name Rimu Traders is already assigned to another contact. The contact name must be unique across all active contacts.'],
+        retriable: false,
+      },
     });
     expect(await contactWrites(org)).toHaveLength(1);
     expect(await org.contacts()).toHaveLength(1);
   });
 
-  it('answers a company without a Xero connection with NOT_CONNECTED', async () => {
-    const event = await upsert(uniqueId('unconnected-'), client('C-800', { name: 'Nikau Nursery' }));
-    expect(await failedFor(event)).toEqual({ clientId: 'C-800', failure: { code: 'NOT_CONNECTED', messages: [expect.stringContaining('CONNECTION_NOT_FOUND')] } });
+  it('answers a company without a Xero connection with NOT_CONNECTED (retriable), and syncs the client once the company connects', async () => {
+    const companyId = uniqueId('unconnected-');
+    const event = await upsert(companyId, client('C-800', { name: 'Nikau Nursery' }));
+    expect(await failedFor(event)).toEqual({ clientId: 'C-800', failure: { code: 'NOT_CONNECTED', messages: [expect.stringContaining('CONNECTION_NOT_FOUND')], retriable: true } });
+
+    const org = await SandboxOrganisation.create(sandbox.url, 'Nikau Ltd');
+    tokens.set(companyId, () => org.token());
+    await publish(createEvent(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: org.tenantId, organisationName: 'Nikau Ltd', connectedBy: 'user-nikau' }));
+    const synced = await eventually('contact.synced after the company connected', () => answersTo(event).find((a) => a.synced)?.synced);
+    expect(synced).toMatchObject({ clientId: 'C-800', action: 'created' });
+    expect(byNumber(await org.contacts(), 'C-800')).toHaveLength(1);
+    expect(answersTo(event)).toHaveLength(2);
   });
 
   it('gives the same client id of two companies separate contacts, each in its own organisation', async () => {
@@ -369,17 +387,25 @@ describe('contacts: client.upserted and contact.sync_requested become one Xero c
     expect((await org.calls()).filter((c) => c.status === 503)).toHaveLength(4);
   });
 
-  it('dead-letters an event whose Xero calls still fail after every retry, and answers nothing', async () => {
+  it('keeps a sync whose Xero calls fail for a while, dead-letters nothing, and answers it once Xero recovers', async () => {
     const { companyId, org } = await connectedCompany('down');
     await org.addFault({ errorRate: 1, errorStatus: 503 });
     const event = await upsert(companyId, client('C-1200', { name: 'Kowhai Cafe' }));
 
-    const letter = await probe.waitFor('the dead letter', (m) => m.topic === deadLetterTopic(kafkaName(Topics.ClientUpserted)) && m.json<{ id: string }>().id === event.id);
-    expect(letter.headers['x-ledgerline-dlq-reason']).toMatch(/^gave up after 3 attempts: UPSTREAM/);
+    // Each attempt is one candidate search, tried 3 times by the Xero client; the engine resends the operation.
+    await eventually('two attempts at Xero', async () => (await org.calls()).length >= 6, 30_000);
     expect(answersTo(event)).toEqual([]);
-    // 3 event attempts, each one candidate search tried 3 times by the Xero client; never a write.
-    const calls = await org.calls();
-    expect(calls.map((c) => `${c.endpoint} ${c.status}`)).toEqual(Array(9).fill('GET /api.xro/2.0/Contacts 503'));
+    const attempts = await sql<{ outcome: string; error_code: string; calls_used: number }>(
+      `SELECT outcome, error_code, calls_used FROM contacts.xero_operation_attempts WHERE company_id = $1 ORDER BY started_at`,
+      [companyId],
+    );
+    expect(attempts.length).toBeGreaterThanOrEqual(1);
+    expect(attempts[0]).toEqual({ outcome: 'retrying', error_code: 'XERO_UNAVAILABLE', calls_used: 3 });
+    await org.clearFaults();
+
+    expect(await syncedFor(event)).toMatchObject({ clientId: 'C-1200', action: 'created' });
+    expect(probe.on(deadLetterTopic(kafkaName(Topics.ClientUpserted))).filter((m) => m.json<{ id: string }>().id === event.id)).toEqual([]);
+    expect(byNumber(await org.contacts(), 'C-1200')).toHaveLength(1);
   });
 
   it('keeps its own record of each company\u2019s clients and mappings, scoped by company', async () => {
@@ -431,7 +457,7 @@ describe('contact.sync_requested for a client not received yet waits for its cli
     const envelope = answer.message.json<{ occurredAt: string; correlationId: string; causationId: string }>();
     expect(answer.failed).toEqual({
       clientId: 'C-1400',
-      failure: { code: 'CLIENT_UNKNOWN', messages: ['Client C-1400 is unknown to Ledgerline: no client.upserted for it arrived within 4 seconds of the sync request'] },
+      failure: { code: 'CLIENT_UNKNOWN', messages: ['Client C-1400 is unknown to Ledgerline: no client.upserted for it arrived within 4 seconds of the sync request'], retriable: false },
     });
     expect(envelope).toMatchObject({ correlationId: requested.correlationId, causationId: requested.id });
     const answeredAfter = Date.parse(envelope.occurredAt) - sentAt;

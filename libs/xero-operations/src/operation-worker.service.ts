@@ -172,7 +172,7 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
       }
       await this.send(batch, kind);
     } catch (error) {
-      const failure = classifyCallFailure(error);
+      const { failure } = classifyCallFailure(error);
       const attempt = { startedAt: new Date(), durationMs: 0, callsUsed: 0, outcome: 'retrying' as const, failure };
       await this.postpone(batch, kind, failure, true, attempt).catch((e: Error) => this.logger.error(`${this.label(batch)}: could not postpone: ${e.message}; the lease will expire`));
     }
@@ -187,7 +187,7 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (!mustLookUpBeforeResend(batch, batch.claimedAt, this.settings.OPERATIONS_KEY_WINDOW_MS)) return undefined;
     const looked = await measured(() => kind.lookUp(batch.companyId, batch.operations));
     if (!looked.ok) {
-      const failure = classifyCallFailure(looked.error);
+      const { failure } = classifyCallFailure(looked.error);
       await this.postpone(batch, kind, failure, true, { ...looked.attempt, outcome: 'retrying', failure });
       return null;
     }
@@ -221,17 +221,17 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
     const label = this.label(batch);
     const sent = await measured(() => kind.send(batch.companyId, batch.operations, batch.idempotencyKey));
     if (!sent.ok) {
-      const failure = classifyCallFailure(sent.error);
-      if (failure.action === 'retry') {
+      const { action, failure } = classifyCallFailure(sent.error);
+      if (action === 'retry') {
         await this.postpone(batch, kind, failure, mayHaveReachedXero(failure), { ...sent.attempt, outcome: 'retrying', failure });
         return;
       }
-      if (failure.action === 'park') {
+      if (action === 'park') {
         if (!(await this.store.park(batch, kind, failure, { ...sent.attempt, outcome: 'waiting_connection', failure }))) return this.leaseLost(batch);
         this.logger.warn(`${label}: ${failure.code}; ${batch.operations.length} operation(s) wait for the company to connect`);
         return;
       }
-      const answers = batch.operations.map(() => ({ ok: false as const, failure: { code: failure.code, messages: failure.messages } }));
+      const answers = batch.operations.map(() => ({ ok: false as const, failure }));
       if (!(await this.store.complete(batch, kind, batch.operations, answers, { ...sent.attempt, outcome: 'failed', failure }, { close: true }))) this.leaseLost(batch);
       return;
     }
@@ -242,8 +242,7 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   private async postpone(batch: ClaimedBatch, kind: OperationKind | undefined, failure: Failure, reachedXero: boolean, attempt: AttemptRecord): Promise<void> {
     const delay = resendDelayMs(batch.tries, this.settings.OPERATIONS_RETRY_BASE_MS, this.settings.OPERATIONS_RETRY_MAX_MS);
-    const failureOnly = { code: failure.code, messages: failure.messages };
-    if (!(await this.store.postpone(batch, kind, failureOnly, delay, reachedXero, { ...attempt, failure: failureOnly }))) return this.leaseLost(batch);
+    if (!(await this.store.postpone(batch, kind, failure, delay, reachedXero, { ...attempt, failure }))) return this.leaseLost(batch);
     this.logger.warn(`${this.label(batch)}: ${failure.code} (${failure.messages.join('; ')}); resending in ${delay} ms with the same key`);
   }
 

@@ -187,23 +187,15 @@ export class OperationStore {
 
   /** Companies with ready operations of a kind, with the database's clock so lingering is judged on one clock. */
   async readyCompanies(kind: string): Promise<{ now: Date; companies: ReadyCompany[] }> {
-    const rows: { company_id: string; ready: number; oldest: Date }[] = await this.dataSource.query(
-      `SELECT "company_id", count(*)::int AS "ready", min("ready_at") AS "oldest"
-       FROM ${this.t.operations} WHERE "kind" = $1 AND "status" = 'pending' AND "batch_id" IS NULL
-       GROUP BY "company_id"`,
+    const rows: { company_id: string; ready: number; oldest: Date; in_flight: number }[] = await this.dataSource.query(
+      `SELECT o."company_id", count(*)::int AS "ready", min(o."ready_at") AS "oldest",
+              (SELECT count(*)::int FROM ${this.t.batches} b WHERE b."company_id" = o."company_id" AND b."kind" = $1 AND b."status" = 'open') AS "in_flight"
+       FROM ${this.t.operations} o WHERE o."kind" = $1 AND o."status" = 'pending' AND o."batch_id" IS NULL
+       GROUP BY o."company_id"`,
       [kind],
     );
-    const [now] = (await this.dataSource.query(`SELECT now() AS "now"`)) as {
-      now: Date;
-    }[];
-    return {
-      now: now.now,
-      companies: rows.map((r) => ({
-        companyId: r.company_id,
-        ready: r.ready,
-        oldestReadyAt: r.oldest,
-      })),
-    };
+    const [now] = (await this.dataSource.query(`SELECT now() AS "now"`)) as { now: Date }[];
+    return { now: now.now, companies: rows.map((r) => ({ companyId: r.company_id, ready: r.ready, oldestReadyAt: r.oldest, inFlight: r.in_flight })) };
   }
 
   /**
@@ -212,12 +204,25 @@ export class OperationStore {
    */
   async formBatch(kind: string, companyId: string, size: number, leaseMs: number): Promise<ClaimedBatch | null> {
     return this.dataSource.transaction(async (tx) => {
-      const candidates: OperationRow[] = await tx.query(
-        `SELECT "id", "company_id", "kind", "target", "body", "correlation_id", "causation_id" FROM ${this.t.operations}
-         WHERE "company_id" = $1 AND "kind" = $2 AND "status" = 'pending' AND "batch_id" IS NULL
-         ORDER BY "ready_at", "id" LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      // One replica at a time forms a company's batches of a kind, so the in-flight check below sees every batch.
+      const [{ formed }]: { formed: boolean }[] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS "formed"`, [
+        `${this.schema}.${kind}`,
+        companyId,
+      ]);
+      if (!formed) return null;
+      // A target's operations reach Xero one at a time, in the order they were recorded: none joins a batch
+      // while an earlier one for the same record is still on its way.
+      const rows: OperationRow[] = await tx.query(
+        `SELECT o."id", o."company_id", o."kind", o."target", o."body", o."correlation_id", o."causation_id" FROM ${this.t.operations} o
+         WHERE o."company_id" = $1 AND o."kind" = $2 AND o."status" = 'pending' AND o."batch_id" IS NULL
+           AND NOT EXISTS (
+             SELECT 1 FROM ${this.t.operations} f
+             WHERE f."company_id" = o."company_id" AND f."kind" = o."kind" AND f."target" = o."target" AND f."status" = 'pending' AND f."batch_id" IS NOT NULL)
+         ORDER BY o."ready_at", o."id" LIMIT $3 FOR UPDATE SKIP LOCKED`,
         [companyId, kind, size],
       );
+      const targets = new Set<string>();
+      const candidates = rows.filter((row) => !targets.has(row.target) && targets.add(row.target));
       if (candidates.length === 0) return null;
       const id = randomUUID();
       const leaseToken = randomUUID();

@@ -1,12 +1,14 @@
 import { WithJwtVerification } from '@ledgerline/auth';
 import { ServiceConfig, WholeNumber, WithInternalApiToken } from '@ledgerline/platform';
 import { WithXeroCaller } from '@ledgerline/xero-client';
+import { WithOperationsEngine } from '@ledgerline/xero-operations';
 
 /**
  * The contacts service's settings: the platform's, Xero and the connections service (it calls Xero),
- * JWT verification for its REST endpoint, and how long a sync request waits for a client not received yet.
+ * JWT verification for its REST endpoint, the operations engine that makes its Xero calls, and how long a sync
+ * request waits for a client not received yet.
  */
-export class ContactsConfig extends WithJwtVerification(WithXeroCaller(WithInternalApiToken(ServiceConfig))) {
+export class ContactsConfig extends WithOperationsEngine(WithJwtVerification(WithXeroCaller(WithInternalApiToken(ServiceConfig)))) {
   override PORT = 3002;
 
   /** How long a sync request for a client not received yet waits for its client.upserted: 1 s to 7 days. */

@@ -1,4 +1,5 @@
 import { AuthModule } from '@ledgerline/auth';
+import { operationsEngineProviders } from '@ledgerline/xero-operations';
 import { Module } from '@nestjs/common';
 import { ContactsConfig } from '../config/contacts.config';
 import { ClientsModule } from '../clients/clients.module';
@@ -6,6 +7,7 @@ import { XeroModule } from '../xero/xero.module';
 import { ContactMappingsController } from './contact-mappings.controller';
 import { ContactMappingsRepository } from './contact-mappings.repository';
 import { ContactSyncConsumer } from './contact-sync.consumer';
+import { ContactSyncKind } from './contact-sync.kind';
 import { ContactSyncService } from './contact-sync.service';
 import { contactSyncSettingsProvider } from './contact-sync.settings';
 import { PendingSyncRequestsRepository } from './pending-sync-requests.repository';
@@ -19,7 +21,15 @@ import { XeroContactsGateway } from './xero-contacts.gateway';
     AuthModule.forService(ContactsConfig),
   ],
   controllers: [ContactSyncConsumer, ContactMappingsController],
-  providers: [ContactSyncService, ContactMappingsRepository, PendingSyncRequestsRepository, PendingSyncSweeper, XeroContactsGateway, contactSyncSettingsProvider],
+  providers: [
+    ContactSyncService,
+    ContactMappingsRepository,
+    PendingSyncRequestsRepository,
+    PendingSyncSweeper,
+    XeroContactsGateway,
+    contactSyncSettingsProvider,
+    ...operationsEngineProviders(ContactsConfig, [ContactSyncKind]),
+  ],
   exports: [ContactMappingsRepository],
 })
 export class ContactSyncModule {}

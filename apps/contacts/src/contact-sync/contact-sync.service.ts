@@ -1,27 +1,21 @@
-import { causedBy, ContactSyncedPayload, EventOrigin, LedgerlineEvent, Topics } from '@ledgerline/contracts';
+import { causedBy, EventOrigin, Failure, LedgerlineEvent, Topics } from '@ledgerline/contracts';
 import { EventPublisher } from '@ledgerline/messaging';
-import { idempotencyKey } from '@ledgerline/xero-client';
+import { OperationStore } from '@ledgerline/xero-operations';
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ClientsRepository } from '../clients/clients.repository';
 import { ClientRecord, clientRecordFrom, keepNewer } from '../clients/domain/client-record';
-import { ContactMappingsRepository } from './contact-mappings.repository';
-import { ContactSyncException, ContactSyncFailureCode, SyncFailure, syncFailureOf } from './contact-sync.exception';
-import { chooseMatch, describeAmbiguity } from './domain/contact-matching';
-import { contentHash } from './domain/content-hash';
+import { ContactSyncKind } from './contact-sync.kind';
 import { unknownClientMessage, upsertAnswerOrigin } from './domain/pending-sync';
-import { planSync } from './domain/sync-plan';
-import { contactUpdate, toXeroContact, XeroContactFields } from './domain/xero-contact';
-import { ContactMappingEntity } from './entities/contact-mapping.entity';
 import { PendingSyncRequestsRepository } from './pending-sync-requests.repository';
-import { SavedContact, XeroContactsGateway } from './xero-contacts.gateway';
-
-type SyncResult = Omit<ContactSyncedPayload, 'clientId'>;
 
 /**
  * Keeps one Xero contact per client and company, and answers every request with `contact.synced` or
- * `contact.sync_failed`, written to the outbox in the same transaction as the mapping it reports. A request for a
- * client not received yet waits (parked) for the client's `client.upserted`, or until the wait runs out.
+ * `contact.sync_failed`. The consumer's transaction stores the client and records a `contact.sync` operation; the
+ * operations engine makes the Xero calls with no transaction open and answers through the outbox, in the same
+ * transaction as the mapping it reports. A request for a client not received yet waits (parked) for the client's
+ * `client.upserted`, or until the wait runs out.
  */
 @Injectable()
 export class ContactSyncService {
@@ -29,9 +23,9 @@ export class ContactSyncService {
 
   constructor(
     private readonly clients: ClientsRepository,
-    private readonly mappings: ContactMappingsRepository,
     private readonly pending: PendingSyncRequestsRepository,
-    private readonly xero: XeroContactsGateway,
+    private readonly operations: OperationStore,
+    private readonly kind: ContactSyncKind,
     private readonly publisher: EventPublisher,
   ) {}
 
@@ -76,88 +70,25 @@ export class ContactSyncService {
   async answerExpired(tx: EntityManager, waitMs: number, limit: number): Promise<number> {
     const expired = await this.pending.claimExpired(tx, waitMs, limit);
     for (const request of expired) {
-      const failure = { code: ContactSyncFailureCode.ClientUnknown, messages: [unknownClientMessage(request.clientId, waitMs)] };
+      const failure: Failure = { code: 'CLIENT_UNKNOWN', messages: [unknownClientMessage(request.clientId, waitMs)] };
       await this.answerFailure(tx, request.companyId, request.clientId, failure, causedBy({ id: request.requestEventId, correlationId: request.correlationId }));
     }
     return expired.length;
   }
 
+  /** The answer comes from the operations engine, once the contact is in step (or cannot be): recorded here, sent after commit. */
   private async syncAndAnswer(tx: EntityManager, client: ClientRecord, origin: EventOrigin): Promise<void> {
-    let result: SyncResult;
-    try {
-      result = await this.sync(tx, client);
-    } catch (error) {
-      const failure = syncFailureOf(error);
-      if (!failure) throw error;
-      await this.answerFailure(tx, client.companyId, client.clientId, failure, origin);
-      return;
-    }
-    this.logger.log(`client ${client.clientId} of ${client.companyId}: contact ${result.xeroContactId} ${result.action}`);
-    await this.publisher.publish(tx, Topics.ContactSynced, client.companyId, { clientId: client.clientId, ...result }, origin);
-  }
-
-  private async answerFailure(tx: EntityManager, companyId: string, clientId: string, failure: SyncFailure, origin: EventOrigin): Promise<void> {
-    this.logger.warn(`client ${clientId} of ${companyId}: contact not synced (${failure.code}): ${failure.messages.join('; ')}`);
-    await this.publisher.publish(tx, Topics.ContactSyncFailed, companyId, { clientId, failure }, origin);
-  }
-
-  private async sync(tx: EntityManager, client: ClientRecord): Promise<SyncResult> {
-    const desired = toXeroContact(client);
-    const hash = contentHash(desired);
-    const known = await this.mappings.find(tx, client.companyId, client.clientId);
-    const plan = planSync(known ?? undefined, hash);
-    if (plan.kind === 'link' || !known) return this.link(tx, client, desired, hash);
-    if (plan.kind === 'unchanged') return { action: 'unchanged', xeroContactId: known.xeroContactId, contactName: known.contactName };
-
-    const writeCount = known.writeCount + 1;
-    // The write number keeps the key distinct when a client returns to content it had before (A → B → A).
-    const key = idempotencyKey('contacts.update', client.companyId, client.clientId, known.xeroContactId, writeCount, hash);
-    const contact = await this.xero.update(client.companyId, known.xeroContactId, contactUpdate(known.sentContact, desired), key);
-    await this.mappings.recordWrite(tx, {
+    await this.operations.record(tx, this.kind, {
       companyId: client.companyId,
-      clientId: client.clientId,
-      contactName: contact.name,
-      contentHash: hash,
-      sentContact: desired,
-      writeCount,
-      lastWrittenAt: new Date(),
+      target: client.clientId,
+      body: { clientId: client.clientId },
+      correlationId: origin.correlationId ?? randomUUID(),
+      causationId: origin.causationId ?? null,
     });
-    return { action: 'updated', xeroContactId: contact.contactId, contactName: contact.name };
   }
 
-  /** No contact is linked yet: link the existing one the matching rules pick, or create one. */
-  private async link(tx: EntityManager, client: ClientRecord, desired: XeroContactFields, hash: string): Promise<SyncResult> {
-    const { companyId, clientId } = client;
-    const candidates = await this.xero.findCandidates(companyId, desired);
-    const linkedElsewhere = await this.mappings.linkedToOtherClients(tx, companyId, clientId, candidates.map((c) => c.contactId));
-    const decision = chooseMatch({ clientId, name: desired.name, email: desired.emailAddress }, candidates, linkedElsewhere);
-    if (decision.kind === 'ambiguous') throw new ContactSyncException(ContactSyncFailureCode.ContactAmbiguous, describeAmbiguity(decision));
-
-    let contact: SavedContact;
-    let linkedBy: ContactMappingEntity['linkedBy'];
-    if (decision.kind === 'match') {
-      // Writing our fields (ContactNumber among them) makes the link visible in Xero.
-      const key = idempotencyKey('contacts.link', companyId, clientId, decision.contact.contactId, hash);
-      contact = await this.xero.update(companyId, decision.contact.contactId, desired, key);
-      linkedBy = 'matched';
-    } else {
-      // The same key for every redelivery and retry of this content: Xero answers a repeat with the first contact.
-      const created = await this.xero.create(companyId, desired, idempotencyKey('contacts.create', companyId, clientId, hash));
-      if (!created.ok) throw new ContactSyncException(ContactSyncFailureCode.XeroValidation, created.messages);
-      contact = created.contact;
-      linkedBy = 'created';
-    }
-    await this.mappings.insert(tx, {
-      companyId,
-      clientId,
-      xeroContactId: contact.contactId,
-      contactName: contact.name,
-      linkedBy,
-      contentHash: hash,
-      sentContact: desired,
-      writeCount: 1,
-      lastWrittenAt: new Date(),
-    });
-    return { action: linkedBy, xeroContactId: contact.contactId, contactName: contact.name };
+  private async answerFailure(tx: EntityManager, companyId: string, clientId: string, failure: Failure, origin: EventOrigin): Promise<void> {
+    this.logger.warn(`client ${clientId} of ${companyId}: contact not synced (${failure.code}): ${failure.messages.join('; ')}`);
+    await this.publisher.publish(tx, Topics.ContactSyncFailed, companyId, { clientId, failure: { ...failure, retriable: false } }, origin);
   }
 }

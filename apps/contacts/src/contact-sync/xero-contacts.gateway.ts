@@ -59,6 +59,13 @@ export class XeroContactsGateway {
       }));
   }
 
+  /** The contact that carries this number (Ledgerline writes the client id there), if Xero has one. */
+  async findByContactNumber(companyId: string, contactNumber: string): Promise<SavedContact | undefined> {
+    const page = await this.xero.listContacts(companyId, { where: `ContactNumber==${whereString(contactNumber)}`, includeArchived: false, pageSize: CANDIDATE_PAGE_SIZE });
+    const contact = page.items.find((c) => c.contactID && c.contactNumber === contactNumber);
+    return contact ? saved(contact) : undefined;
+  }
+
   async create(companyId: string, contact: XeroContactFields, idempotencyKey: string): Promise<CreateResult> {
     const [result] = await this.xero.createContacts(companyId, [toXeroNodeContact(contact)], { idempotencyKey });
     return result.ok ? { ok: true, contact: saved(result.record) } : { ok: false, messages: result.messages };

@@ -5,26 +5,26 @@ const xeroError = (code: string, retriable: boolean, messages: string[] = []) =>
 
 describe('classifyCallFailure', () => {
   it('parks the operations of a company without a usable connection, with the reason', () => {
-    expect(classifyCallFailure(xeroError('NOT_CONNECTED', false))).toEqual({ action: 'park', code: 'NOT_CONNECTED', messages: ['NOT_CONNECTED happened'] });
+    expect(classifyCallFailure(xeroError('NOT_CONNECTED', false))).toEqual({ action: 'park', failure: { code: 'NOT_CONNECTED', messages: ['NOT_CONNECTED happened'] } });
   });
 
   it("fails every member when Xero refuses the organisation's scope, with Xero's messages", () => {
-    expect(classifyCallFailure(xeroError('FORBIDDEN', false, ['No scope for invoices']))).toEqual({ action: 'fail', code: 'XERO_FORBIDDEN', messages: ['No scope for invoices'] });
+    expect(classifyCallFailure(xeroError('FORBIDDEN', false, ['No scope for invoices']))).toEqual({ action: 'fail', failure: { code: 'XERO_FORBIDDEN', messages: ['No scope for invoices'] } });
   });
 
   it('resends after rate limits, server errors, timeouts and network failures', () => {
-    expect(classifyCallFailure(xeroError('RATE_LIMITED', true))).toMatchObject({ action: 'retry', code: 'RATE_LIMITED' });
-    for (const code of ['UPSTREAM', 'TIMEOUT', 'NETWORK']) expect(classifyCallFailure(xeroError(code, true))).toMatchObject({ action: 'retry', code: 'XERO_UNAVAILABLE' });
+    expect(classifyCallFailure(xeroError('RATE_LIMITED', true))).toMatchObject({ action: 'retry', failure: { code: 'RATE_LIMITED' } });
+    for (const code of ['UPSTREAM', 'TIMEOUT', 'NETWORK']) expect(classifyCallFailure(xeroError(code, true))).toMatchObject({ action: 'retry', failure: { code: 'XERO_UNAVAILABLE' } });
   });
 
   it('treats an error it does not know as transient and UNEXPECTED', () => {
-    expect(classifyCallFailure(new Error('socket hang up'))).toEqual({ action: 'retry', code: 'UNEXPECTED', messages: ['socket hang up'] });
-    expect(classifyCallFailure('boom')).toEqual({ action: 'retry', code: 'UNEXPECTED', messages: ['boom'] });
+    expect(classifyCallFailure(new Error('socket hang up'))).toEqual({ action: 'retry', failure: { code: 'UNEXPECTED', messages: ['socket hang up'] } });
+    expect(classifyCallFailure('boom')).toEqual({ action: 'retry', failure: { code: 'UNEXPECTED', messages: ['boom'] } });
   });
 
   it('only ever answers codes from the failure catalogue', () => {
     for (const code of ['RATE_LIMITED', 'UNAUTHORISED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION', 'UPSTREAM', 'TIMEOUT', 'NETWORK', 'NOT_CONNECTED', 'SOMETHING_NEW']) {
-      expect(FAILURE_CODES).toContain(classifyCallFailure(xeroError(code, false)).code);
+      expect(FAILURE_CODES).toContain(classifyCallFailure(xeroError(code, false)).failure.code);
     }
   });
 });

@@ -6,7 +6,10 @@ import { Failure, FailureCode } from '@ledgerline/contracts';
  * - `park`: the company has no usable Xero connection; the operations wait until it connects;
  * - `fail`: resending cannot help (Xero refused the credentials or a scope); every member fails.
  */
-export type CallFailure = Failure & { action: 'retry' | 'park' | 'fail' };
+export interface CallFailure {
+  action: 'retry' | 'park' | 'fail';
+  failure: Failure;
+}
 
 /** The Xero client's codes (XeroErrorCode) in the one failure catalogue. */
 const FROM_XERO_CLIENT: Record<string, FailureCode> = {
@@ -28,14 +31,14 @@ export function classifyCallFailure(error: unknown): CallFailure {
   const detail = Array.isArray(fields.messages) ? fields.messages.filter((m): m is string => typeof m === 'string') : [];
   const messages = detail.length > 0 ? detail : [message];
   const code: FailureCode = (typeof fields.code === 'string' && FROM_XERO_CLIENT[fields.code]) || 'UNEXPECTED';
-  if (code === 'NOT_CONNECTED') return { action: 'park', code, messages };
-  return { action: fields.retriable === false ? 'fail' : 'retry', code, messages };
+  if (code === 'NOT_CONNECTED') return { action: 'park', failure: { code, messages } };
+  return { action: fields.retriable === false ? 'fail' : 'retry', failure: { code, messages } };
 }
 
 /**
  * Whether an attempt that failed this way may still have reached Xero and made the record (so that a resend
  * past the idempotency window must look for it first). Only answers that prove Xero did not act are safe.
  */
-export function mayHaveReachedXero(failure: Pick<CallFailure, 'code'>): boolean {
+export function mayHaveReachedXero(failure: Pick<Failure, 'code'>): boolean {
   return failure.code === 'XERO_UNAVAILABLE' || failure.code === 'UNEXPECTED';
 }

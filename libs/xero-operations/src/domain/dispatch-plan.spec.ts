@@ -23,6 +23,12 @@ describe('planDispatch', () => {
     expect(planDispatch([{ companyId: 'acme', ready: 1, oldestReadyAt: ago(300) }], now, options)).toEqual([{ companyId: 'acme', size: 1 }]);
   });
 
+  it('holds a partial batch while one of the company is on its way, but never a full one', () => {
+    expect(planDispatch([{ companyId: 'acme', ready: 7, oldestReadyAt: ago(1_000), inFlight: 1 }], now, options)).toEqual([]);
+    expect(planDispatch([{ companyId: 'acme', ready: 57, oldestReadyAt: ago(1_000), inFlight: 1 }], now, options)).toEqual([{ companyId: 'acme', size: 50 }]);
+    expect(planDispatch([{ companyId: 'acme', ready: 7, oldestReadyAt: ago(1_000), inFlight: 0 }], now, options)).toEqual([{ companyId: 'acme', size: 7 }]);
+  });
+
   it('sends at once when there is no linger', () => {
     expect(planDispatch([{ companyId: 'acme', ready: 3, oldestReadyAt: now }], now, { ...options, lingerMs: 0 })).toEqual([{ companyId: 'acme', size: 3 }]);
   });

@@ -4,6 +4,8 @@ export interface ReadyCompany {
   ready: number;
   /** When the longest-waiting ready operation became ready. */
   oldestReadyAt: Date;
+  /** Batches of this company and kind on their way to Xero now (optional: none when left out). */
+  inFlight?: number;
 }
 
 export interface PlannedBatch {
@@ -22,8 +24,9 @@ export interface PlanOptions {
 
 /**
  * Which batches to form now. A company with a full batch ready sends it at once; a company with less
- * sends what it has once its oldest ready operation has waited `lingerMs`, so a burst of requests goes to
- * Xero in a few full calls rather than many small ones. Slots are shared fairly: one batch per company
+ * sends what it has once its oldest ready operation has waited `lingerMs` and none of its batches is on its
+ * way to Xero (the answer comes soon, and what arrives meanwhile joins the next batch), so a burst of
+ * requests goes to Xero in a few full calls rather than many small ones, however slowly it arrives. Slots are shared fairly: one batch per company
  * per round, the longest-waiting company first, so a busy company cannot starve a quiet one.
  */
 export function planDispatch(companies: readonly ReadyCompany[], now: Date, options: PlanOptions): PlannedBatch[] {
@@ -37,7 +40,7 @@ export function planDispatch(companies: readonly ReadyCompany[], now: Date, opti
       const full = Math.floor(c.ready / batchSize);
       const sizes = Array<number>(full).fill(batchSize);
       const rest = c.ready - full * batchSize;
-      if (due && rest > 0) sizes.push(rest);
+      if (due && rest > 0 && !(c.inFlight && c.inFlight > 0)) sizes.push(rest);
       return { companyId: c.companyId, sizes };
     });
 
