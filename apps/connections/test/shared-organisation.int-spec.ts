@@ -155,6 +155,25 @@ describe('one organisation, two companies, the same Xero user (one bookkeeper fo
   });
 });
 
+describe('an organisation in use among several granted at once', () => {
+  it('cannot be chosen, and choosing another leaves its Xero connection to the company that uses it', async () => {
+    const [inUse, free] = await Promise.all([createOrganisation(harness, 'Harakeke Farms'), createOrganisation(harness, 'Harakeke Orchards')]);
+    const user = await addXeroUser(harness, 'accounts@harakeke.test');
+    expect(await connect('harakeke-farms', inUse, user)).toMatchObject({ status: 200 });
+    const pending = await connectThroughSandbox({ connectionsUrl: service.url, jwt: admin('harakeke-orchards'), tenantIds: [inUse, free], xeroUserId: user });
+    expect(pending).toMatchObject({ status: 200, body: { status: 'pending_tenant' } });
+    const choose = (tenantId: string) => call(`${service.url}/v1/connections/xero/tenant`, { method: 'POST', token: admin('harakeke-orchards'), body: { tenantId } });
+
+    expect(await choose(inUse)).toMatchObject({ status: 409, body: { code: 'ORGANISATION_IN_USE' } });
+    const chosen = await choose(free);
+
+    // The unchosen organisation's Xero connection is the other company's too (same user): it stays.
+    expect(chosen).toMatchObject({ status: 200, body: { status: 'connected', tenantId: free, organisationsRemoved: 0 } });
+    expect(await organisationName('harakeke-farms')).toBe('Harakeke Farms');
+    expect(await organisationName('harakeke-orchards')).toBe('Harakeke Orchards');
+  });
+});
+
 describe('one organisation, two companies, different Xero users', () => {
   it('refuses by default; once shared, each has its own Xero connection and one disconnecting leaves the other alone', async () => {
     const tenantId = await createOrganisation(harness, 'Rimu Partners');
