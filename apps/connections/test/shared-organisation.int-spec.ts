@@ -129,7 +129,7 @@ describe('one organisation, two companies, the same Xero user (one bookkeeper fo
     expect(ended.status).toBe(200);
     expect(ended.body.xero).toMatchObject({ organisationsRemoved: 0, organisationsKept: 1, grantRevoked: false, tokensDeleted: true });
     expect(String(ended.body.xero['detail'])).toContain("This company's Xero tokens were deleted");
-    expect(String(ended.body.xero['detail'])).toContain('1 organisation connection(s) and the grant at Xero were left in place');
+    expect(String(ended.body.xero['detail'])).toContain('At Xero, 1 organisation connection(s) and the grant were left in place: 1 other Ledgerline connection(s) still depend on them');
     expect(await organisationName('north')).toBe('Kauri Group Ltd');
     expect(await organisationName('north', handles[1].client)).toBe('Kauri Group Ltd');
     const gone = await freshCaller((client) => failureOf(client.getOrganisation('south')));

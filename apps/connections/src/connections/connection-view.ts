@@ -34,7 +34,8 @@ export interface ConnectionView {
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 const STATUS_DETAILS: Record<string, string> = {
-  revoked: 'The organisation disconnected Ledgerline in Xero: Xero no longer lists it among the connections. Connect again to resume.',
+  revoked:
+    "The organisation disconnected Ledgerline in Xero: Xero no longer lists it among the app's connections (disconnected in Xero's settings, or the Xero user's access revoked). Connect again to resume.",
   invalid_grant: 'Xero no longer accepts the connection\'s refresh token (the app was disconnected or the grant revoked). Connect again to resume.',
   refresh_token_expired: 'The refresh token went unused for longer than Xero keeps it. Connect again to resume.',
   disconnected_by_user: 'An admin disconnected Xero.',

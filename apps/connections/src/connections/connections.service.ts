@@ -305,7 +305,7 @@ export class ConnectionsService {
     const detail =
       left.length === 0
         ? "This company's Xero tokens were deleted, and its connection at Xero was removed as far as Xero answered."
-        : `This company's Xero tokens were deleted. ${left.join(' and ')} at Xero ${left.length > 1 || plan.keep.length > 1 ? 'were' : 'was'} left in place: ${plan.keptFor.length} other Ledgerline connection(s) still depend on them through the same Xero user, and keep working.`;
+        : `This company's Xero tokens were deleted. At Xero, ${left.join(' and ')} ${left.length > 1 || plan.keep.length > 1 ? 'were' : 'was'} left in place: ${plan.keptFor.length} other Ledgerline connection(s) still depend on them through the same Xero user, and keep working.`;
     return { organisationsRemoved, organisationsKept: plan.keep.length, grantRevoked, tokensDeleted: true, detail };
   }
 

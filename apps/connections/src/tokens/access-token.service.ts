@@ -52,7 +52,7 @@ export const TENANT_CHECK_MIN_INTERVAL_MS = 30_000;
 
 /** What xero.connection.expired says when Xero no longer lists the organisation for the app. */
 export const ORGANISATION_DISCONNECTED_DETAIL =
-  'The organisation disconnected Ledgerline in Xero (Xero no longer lists it among the connections); the company must connect again';
+  "The organisation disconnected Ledgerline in Xero: Xero no longer lists it among the app's connections (disconnected in Xero's settings, or the Xero user's access revoked); the company must connect again";
 
 const tenantChecks =
   (register.getSingleMetric('ledgerline_connections_tenant_checks_total') as Counter<'outcome'> | undefined) ??
