@@ -2,6 +2,7 @@ import { Topics } from '@ledgerline/contracts';
 import { ServiceDefinition } from '@ledgerline/platform';
 import { ConnectionsConfig } from './config/connections.config';
 import { ConnectionsModule } from './connections/connections.module';
+import { SharedOrganisation } from './connections/entities/shared-organisation.entity';
 import { XeroConnection } from './connections/entities/xero-connection.entity';
 import { migrations } from './database/migrations';
 import { KeepAliveModule } from './keep-alive/keep-alive.module';
@@ -12,7 +13,7 @@ import { VaultModule } from './vault/vault.module';
 export const connectionsService: ServiceDefinition<ConnectionsConfig> = {
   name: 'connections',
   config: ConnectionsConfig,
-  database: { schema: 'connections', entities: [XeroConnection, OAuthState], migrations },
+  database: { schema: 'connections', entities: [XeroConnection, SharedOrganisation, OAuthState], migrations },
   consumes: [],
   produces: [Topics.XeroConnectionConnected, Topics.XeroConnectionDisconnected, Topics.XeroConnectionExpired],
   modules: [VaultModule, TokensModule, ConnectionsModule, KeepAliveModule],

@@ -1,6 +1,7 @@
 import { ProbedMessage, ServiceProcess, eventually } from '@ledgerline/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  addXeroUser,
   approveAtXero,
   call,
   CLIENT_SECRET,
@@ -28,6 +29,9 @@ let service: ServiceProcess;
 let acmeTenant: string;
 let globexFirst: string;
 let globexSecond: string;
+/** Xero users of their own for the companies whose grants are revoked (a revocation removes all its user's connections). */
+let acmeUser: string;
+let globexUser: string;
 const tokensSeen = new Set<string>();
 const codesSeen = new Set<string>();
 
@@ -46,6 +50,8 @@ beforeAll(async () => {
     createOrganisation(harness, 'Globex Holdings'),
     createOrganisation(harness, 'Globex Trading'),
   ]);
+  acmeUser = await addXeroUser(harness, 'alice@acme.test');
+  globexUser = await addXeroUser(harness, 'bob@globex.test');
   service = await startConnections(harness);
 });
 
@@ -55,7 +61,7 @@ afterAll(async () => {
 
 describe('connecting Xero over HTTP', () => {
   it('connects company acme to its one organisation and announces it', async () => {
-    const { callback, callbackUrl, authorizeUrl } = await connectOverHttp(harness, service, adminA(), [acmeTenant]);
+    const { callback, callbackUrl, authorizeUrl } = await connectOverHttp(harness, service, adminA(), [acmeTenant], { xeroUserId: acmeUser });
     codesSeen.add(new URL(callbackUrl).searchParams.get('code') ?? '');
 
     const authorize = new URL(authorizeUrl);
@@ -89,7 +95,7 @@ describe('connecting Xero over HTTP', () => {
   });
 
   it('lets company globex grant two organisations and choose one; the other is disconnected at Xero', async () => {
-    const { callback } = await connectOverHttp(harness, service, adminB(), [globexFirst, globexSecond]);
+    const { callback } = await connectOverHttp(harness, service, adminB(), [globexFirst, globexSecond], { xeroUserId: globexUser });
     expect(callback.status).toBe(200);
     expect(callback.body).toMatchObject({ companyId: 'globex', connected: false, status: 'pending_tenant', tenantId: null });
     expect(callback.body['tenantsToChooseFrom']).toEqual(
@@ -287,7 +293,7 @@ describe('connections ending', () => {
     // A second request neither refreshes again nor announces again.
     expect(await internalToken('globex')).toMatchObject({ status: 409, body: { code: 'CONNECTION_EXPIRED' } });
     // An expired connection can be connected again.
-    const again = await connectOverHttp(harness, service, adminB(), [globexSecond]);
+    const again = await connectOverHttp(harness, service, adminB(), [globexSecond], { xeroUserId: globexUser });
     expect(again.callback).toMatchObject({ status: 200, body: { status: 'connected', tenantId: globexSecond } });
   });
 });

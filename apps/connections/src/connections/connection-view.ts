@@ -22,6 +22,8 @@ export interface ConnectionView {
   connectedBy?: string;
   connectedAt?: string | null;
   statusReason?: string | null;
+  /** The reason in words, for an admin: why the connection is in this state (since `statusChangedAt`). */
+  statusDetail?: string | null;
   statusChangedAt?: string;
   disconnectedBy?: string | null;
   /** While the admin still has to choose among several granted organisations. */
@@ -30,6 +32,18 @@ export interface ConnectionView {
 }
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+const STATUS_DETAILS: Record<string, string> = {
+  revoked:
+    "The organisation disconnected Ledgerline in Xero: Xero no longer lists it among the app's connections (disconnected in Xero's settings, or the Xero user's access revoked). Connect again to resume.",
+  invalid_grant: 'Xero no longer accepts the connection\'s refresh token (the app was disconnected or the grant revoked). Connect again to resume.',
+  refresh_token_expired: 'The refresh token went unused for longer than Xero keeps it. Connect again to resume.',
+  disconnected_by_user: 'An admin disconnected Xero.',
+  replaced: 'Replaced by a newer connection.',
+};
+
+/** Why a connection is where it is, in words (null for a connection that needs no explanation). */
+export const statusDetailOf = (reason: string | null): string | null => (reason ? (STATUS_DETAILS[reason] ?? null) : null);
 
 export function connectionView(companyId: string, connection: XeroConnection | null, now: Date, refreshTokenLifetimeDays: number): ConnectionView {
   if (!connection) return { companyId, connected: false, status: 'not_connected' };
@@ -43,6 +57,7 @@ export function connectionView(companyId: string, connection: XeroConnection | n
     connectedBy: connection.connectedBy,
     connectedAt: iso(connection.connectedAt),
     statusReason: connection.statusReason,
+    statusDetail: statusDetailOf(connection.statusReason),
     statusChangedAt: connection.statusChangedAt.toISOString(),
   };
   if (connection.status === 'disconnected') return { ...view, disconnectedBy: connection.disconnectedBy };

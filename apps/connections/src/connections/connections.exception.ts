@@ -8,6 +8,8 @@ export const ConnectionsErrorCode = {
   TenantChoiceNotPending: 'TENANT_CHOICE_NOT_PENDING',
   /** The chosen organisation is not one the user granted. */
   TenantNotGranted: 'TENANT_NOT_GRANTED',
+  /** Another company's connection uses the organisation, and a super admin has not allowed sharing it. */
+  OrganisationInUse: 'ORGANISATION_IN_USE',
   /** The user completed Xero's consent without choosing any organisation. */
   NoOrganisationGranted: 'NO_ORGANISATION_GRANTED',
 } as const;

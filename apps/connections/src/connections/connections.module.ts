@@ -9,6 +9,8 @@ import { VaultModule } from '../vault/vault.module';
 import { ConnectionStoreModule } from './connection-store.module';
 import { ConnectionsController } from './connections.controller';
 import { ConnectionsService } from './connections.service';
+import { OrganisationSharingController } from './organisation-sharing.controller';
+import { OrganisationSharingService } from './organisation-sharing.service';
 
 /** The REST API for API consumers: connect, choose the organisation, status, disconnect. */
 @Module({
@@ -19,7 +21,7 @@ import { ConnectionsService } from './connections.service';
     TokensModule,
     VaultModule,
   ],
-  controllers: [ConnectionsController],
-  providers: [ConnectionsService, ...codedExceptionFilter(HTTP_STATUS_OF)],
+  controllers: [ConnectionsController, OrganisationSharingController],
+  providers: [ConnectionsService, OrganisationSharingService, ...codedExceptionFilter(HTTP_STATUS_OF)],
 })
 export class ConnectionsModule {}

@@ -21,6 +21,7 @@ export const HTTP_STATUS_OF: Record<string, number> = {
   [ConnectionsErrorCode.TenantChoiceNotPending]: HttpStatus.CONFLICT,
   [ConnectionsErrorCode.TenantNotGranted]: HttpStatus.BAD_REQUEST,
   [ConnectionsErrorCode.NoOrganisationGranted]: HttpStatus.BAD_REQUEST,
+  [ConnectionsErrorCode.OrganisationInUse]: HttpStatus.CONFLICT,
   [TokenErrorCode.Expired]: HttpStatus.CONFLICT,
   [TokenErrorCode.Revoked]: HttpStatus.CONFLICT,
   [XeroIdentityErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,

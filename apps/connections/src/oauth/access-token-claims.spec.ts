@@ -1,4 +1,4 @@
-import { authEventIdOf } from './access-token-claims';
+import { authEventIdOf, xeroUserIdOf } from './access-token-claims';
 
 const jwtWith = (claims: object) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJl`;
 
@@ -14,5 +14,12 @@ describe('authEventIdOf', () => {
     ['a payload that is not JSON', 'a.b.c'],
   ])('gives nothing for %s', (_case, token) => {
     expect(authEventIdOf(token)).toBeUndefined();
+  });
+});
+
+describe('xeroUserIdOf', () => {
+  it('reads the Xero user of a Xero access token', () => {
+    expect(xeroUserIdOf(jwtWith({ xero_userid: '5D8A3C4E-1B2F-4A6D-9E7C-0F1A2B3C4D5E' }))).toBe('5d8a3c4e-1b2f-4a6d-9e7c-0f1a2b3c4d5e');
+    expect(xeroUserIdOf(jwtWith({ sub: 'x' }))).toBeUndefined();
   });
 });

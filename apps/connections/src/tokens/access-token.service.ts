@@ -35,11 +35,32 @@ type RefreshRequest = { reason: 'expiring' } | { reason: 'keep_alive' } | { reas
 export interface AccessTokenRequest {
   /** Fingerprint (base64url SHA-256) of an access token Xero refused before its expiry. */
   rejected?: string;
+  /**
+   * Fingerprint of an access token Xero authenticated but refused for the company's organisation (403
+   * AuthenticationUnsuccessful: the tenant is not connected to it): Xero's connections list is checked.
+   */
+  refusedTenant?: string;
 }
 
 type RefreshOutcome =
   | { kind: 'token'; token: IssuedAccessToken; refreshed: boolean }
-  | { kind: 'unusable'; status: XeroConnection['status'] | 'missing' };
+  | { kind: 'unusable'; status: XeroConnection['status'] | 'missing' }
+  | { kind: 'refresh' };
+
+/** Two checks of Xero's connections list for one connection, forced by refused calls, are at least this far apart. */
+export const TENANT_CHECK_MIN_INTERVAL_MS = 30_000;
+
+/** What xero.connection.expired says when Xero no longer lists the organisation for the app. */
+export const ORGANISATION_DISCONNECTED_DETAIL =
+  "The organisation disconnected Ledgerline in Xero: Xero no longer lists it among the app's connections (disconnected in Xero's settings, or the Xero user's access revoked); the company must connect again";
+
+const tenantChecks =
+  (register.getSingleMetric('ledgerline_connections_tenant_checks_total') as Counter<'outcome'> | undefined) ??
+  new Counter({
+    name: 'ledgerline_connections_tenant_checks_total',
+    help: "Checks of Xero's connections list after Xero refused a connection's organisation, by outcome",
+    labelNames: ['outcome'],
+  });
 
 const refreshes =
   (register.getSingleMetric('ledgerline_connections_token_refreshes_total') as Counter<'reason' | 'outcome'> | undefined) ??
@@ -85,6 +106,11 @@ export class AccessTokenService {
   async accessTokenFor(companyId: string, request: AccessTokenRequest = {}): Promise<IssuedAccessToken> {
     const current = await this.connections.findCurrent(companyId);
     if (!current || current.status !== 'connected') throw unusable(current?.status ?? 'missing');
+    if (request.refusedTenant !== undefined) {
+      const reported = request.refusedTenant;
+      // However many calls fail at once, one check per connection in this process (and one across replicas: see checkTenant).
+      return this.inFlight.run(`tenant:${current.id}`, () => this.checkTenant(companyId, reported));
+    }
     const { rejected } = request;
     if (rejected !== undefined) {
       const decision = this.rejectedDecision(current, rejected, new Date());
@@ -109,6 +135,7 @@ export class AccessTokenService {
     await this.inFlight.run(`keep-alive:${companyId}`, async () => {
       const outcome = await this.refreshOutcome(companyId, { reason: 'keep_alive' });
       if (outcome.kind === 'unusable') throw unusable(outcome.status);
+      if (outcome.kind === 'refresh') throw unusable('missing');
       refreshed = outcome.refreshed;
       return outcome.token;
     });
@@ -118,6 +145,7 @@ export class AccessTokenService {
   private async refresh(companyId: string, request: RefreshRequest): Promise<IssuedAccessToken> {
     const outcome = await this.refreshOutcome(companyId, request);
     if (outcome.kind === 'unusable') throw unusable(outcome.status);
+    if (outcome.kind === 'refresh') throw unusable('missing');
     return outcome.token;
   }
 
@@ -157,6 +185,46 @@ export class AccessTokenService {
     });
     if (published) this.publisher.flush();
     return outcome;
+  }
+
+  /**
+   * Xero authenticated a token of this connection but refused its organisation: the organisation may have
+   * disconnected the app, or the user's connections were removed (a revoked grant of the same user). Xero's
+   * connections list tells. If the organisation is gone, the connection becomes `revoked` and
+   * xero.connection.expired (reason `revoked`) is published; the caller gets CONNECTION_REVOKED.
+   *
+   * Like a refresh, the check runs holding the connection row (FOR UPDATE): the lock is what makes it one
+   * check per connection across replicas, and a replica that waited finds the answer in the row
+   * (`tenant_checked_at`, or the new status) instead of asking Xero again. The call has Xero's timeout.
+   * A check within TENANT_CHECK_MIN_INTERVAL_MS of the last one is not repeated.
+   */
+  private async checkTenant(companyId: string, reported: string): Promise<IssuedAccessToken> {
+    let published = false;
+    const outcome = await this.dataSource.transaction(async (tx): Promise<RefreshOutcome> => {
+      const connection = await this.connections.findCurrent(companyId, tx, true);
+      if (!connection || connection.status !== 'connected') return { kind: 'unusable', status: connection?.status ?? 'missing' };
+      const now = new Date();
+      if (connection.tenantCheckedAt !== null && now.getTime() - connection.tenantCheckedAt.getTime() < TENANT_CHECK_MIN_INTERVAL_MS) {
+        return { kind: 'token', token: this.issued(connection), refreshed: false };
+      }
+      // A token about to lapse is refreshed rather than checked: the refresh checks the connections list too.
+      if (!connection.accessToken || needsRefresh(connection.accessTokenExpiresAt, now, this.config.TOKEN_REFRESH_AHEAD_SECONDS)) return { kind: 'refresh' };
+      const accessToken = this.vault.open(connection.accessToken, connectionAad(connection, 'access_token'));
+      const still = await this.tenantStillConnected(accessToken, connection);
+      await tx.getRepository(XeroConnection).update({ id: connection.id }, { tenantCheckedAt: now });
+      tenantChecks.inc({ outcome: still === false ? 'gone' : still ? 'connected' : 'unknown' });
+      if (still === false) {
+        this.logger.warn(`Xero refused organisation ${connection.tenantId} to access token ${reported} of company ${companyId}, and no longer lists it as connected`);
+        await this.endConnection(tx, connection, 'revoked', 'revoked');
+        published = true;
+        return { kind: 'unusable', status: 'revoked' };
+      }
+      return { kind: 'token', token: this.issued(connection), refreshed: false };
+    });
+    if (published) this.publisher.flush();
+    if (outcome.kind === 'refresh') return this.inFlight.run(companyId, () => this.refresh(companyId, { reason: 'expiring' }));
+    if (outcome.kind === 'unusable') throw unusable(outcome.status);
+    return outcome.token;
   }
 
   /** Decided again once the row is locked: the answer read before the lock may be out of date. */
@@ -235,7 +303,7 @@ export class AccessTokenService {
       connectionId: connection.id,
       tenantId: connection.tenantId ?? '',
       reason,
-      detail: status === 'revoked' ? 'The organisation is no longer connected in Xero' : 'Xero refused the refresh token; the company must connect again',
+      detail: status === 'revoked' ? ORGANISATION_DISCONNECTED_DETAIL : 'Xero refused the refresh token; the company must connect again',
     });
     this.logger.warn(`the Xero connection of company ${connection.companyId} is ${status} (${reason})`);
   }

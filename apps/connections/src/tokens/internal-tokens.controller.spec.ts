@@ -21,12 +21,21 @@ describe('InternalTokensController', () => {
 
   it('passes a well-formed rejected fingerprint on, and none when absent', async () => {
     const fingerprint = accessTokenFingerprint('some-access-token');
-    await expect(controller.accessToken('acme', fingerprint)).resolves.toBe(issued);
-    await expect(controller.accessToken('acme', undefined)).resolves.toBe(issued);
+    await expect(controller.accessToken('acme', fingerprint, undefined)).resolves.toBe(issued);
+    await expect(controller.accessToken('acme', undefined, undefined)).resolves.toBe(issued);
     expect(requests).toEqual([
-      ['acme', { rejected: fingerprint }],
-      ['acme', { rejected: undefined }],
+      ['acme', { rejected: fingerprint, refusedTenant: undefined }],
+      ['acme', { rejected: undefined, refusedTenant: undefined }],
     ]);
+  });
+
+  it('passes a refused-tenant fingerprint on, and refuses one sent with rejected', async () => {
+    const fingerprint = accessTokenFingerprint('some-access-token');
+    await expect(controller.accessToken('acme', undefined, fingerprint)).resolves.toBe(issued);
+    expect(requests).toEqual([['acme', { rejected: undefined, refusedTenant: fingerprint }]]);
+    expect(() => controller.accessToken('acme', fingerprint, fingerprint)).toThrow(BadRequestException);
+    expect(() => controller.accessToken('acme', undefined, 'not-a-fingerprint')).toThrow(BadRequestException);
+    expect(requests).toHaveLength(1);
   });
 
   it.each([
@@ -37,7 +46,7 @@ describe('InternalTokensController', () => {
   ])('answers 400 VALIDATION_FAILED for %s, without echoing it', async (_case, rejected) => {
     let error: unknown;
     try {
-      await controller.accessToken('acme', rejected);
+      await controller.accessToken('acme', rejected, undefined);
     } catch (thrown) {
       error = thrown;
     }

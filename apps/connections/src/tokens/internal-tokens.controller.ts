@@ -9,7 +9,9 @@ import { TokenErrorCode, TokenException } from './token.exception';
  * Short-lived access tokens for the other Ledgerline services (libs/xero-client), over HTTP with the
  * internal token: 200 { accessToken, tenantId, expiresAt }, 404 CONNECTION_NOT_FOUND,
  * 409 CONNECTION_EXPIRED | CONNECTION_REVOKED. `?rejected=<fingerprint>` reports a token Xero refused
- * (by its base64url SHA-256: a token never travels in a URL); 400 VALIDATION_FAILED for anything else.
+ * (by its base64url SHA-256: a token never travels in a URL); `?refusedTenant=<fingerprint>` reports a token
+ * Xero accepted but refused the organisation for (403), and Xero's connections list is checked; 400
+ * VALIDATION_FAILED for anything else, or for both at once.
  */
 @Controller('internal/v1/companies')
 @UseGuards(InternalTokenGuard)
@@ -18,11 +20,16 @@ export class InternalTokensController {
 
   @Get(':companyId/access-token')
   @Header('Cache-Control', 'no-store')
-  accessToken(@Param('companyId') companyId: string, @Query('rejected') rejected: unknown): Promise<IssuedAccessToken> {
+  accessToken(@Param('companyId') companyId: string, @Query('rejected') rejected: unknown, @Query('refusedTenant') refusedTenant: unknown): Promise<IssuedAccessToken> {
     if (!COMPANY_ID_PATTERN.test(companyId)) throw new TokenException(TokenErrorCode.NotFound, 'The company has no Xero connection');
-    if (rejected !== undefined && (typeof rejected !== 'string' || !ACCESS_TOKEN_FINGERPRINT_PATTERN.test(rejected))) {
-      throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'rejected must be the base64url SHA-256 fingerprint of an access token (43 characters)' });
+    for (const [name, value] of [['rejected', rejected], ['refusedTenant', refusedTenant]] as const) {
+      if (value !== undefined && (typeof value !== 'string' || !ACCESS_TOKEN_FINGERPRINT_PATTERN.test(value))) {
+        throw new BadRequestException({ code: 'VALIDATION_FAILED', message: `${name} must be the base64url SHA-256 fingerprint of an access token (43 characters)` });
+      }
     }
-    return this.tokens.accessTokenFor(companyId, { rejected });
+    if (rejected !== undefined && refusedTenant !== undefined) {
+      throw new BadRequestException({ code: 'VALIDATION_FAILED', message: 'report either rejected or refusedTenant, not both' });
+    }
+    return this.tokens.accessTokenFor(companyId, { rejected: rejected as string | undefined, refusedTenant: refusedTenant as string | undefined });
   }
 }

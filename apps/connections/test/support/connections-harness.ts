@@ -194,6 +194,16 @@ export async function createOrganisation(harness: Harness, name: string): Promis
   return created.body.tenantId;
 }
 
+/**
+ * Another Xero user in the sandbox. Revoking a refresh token removes all of its user's connections to the
+ * app, so companies whose grants a test revokes connect as users of their own.
+ */
+export async function addXeroUser(harness: Harness, email: string): Promise<string> {
+  const created = await call<{ id: string }>(`${harness.sandbox.url}/__sandbox/users`, { method: 'POST', body: { email } });
+  if (created.status >= 300) throw new Error(`could not add Xero user ${email}: ${JSON.stringify(created.body)}`);
+  return created.body.id;
+}
+
 /** Token refreshes the sandbox performed for the dev client: rotations and grace-period replays. */
 export async function sandboxRefreshes(harness: Harness): Promise<{ rotated: number; replayed: number }> {
   const counters = await call<{ tokenRefreshes: { byClient: Record<string, { rotated: number; replayed: number }> } }>(`${harness.sandbox.url}/__sandbox/counters`);
@@ -220,20 +230,21 @@ export async function connectOverHttp(
   service: ServiceProcess,
   token: string,
   tenantIds: string[],
-  options: { companyId?: string } = {},
+  options: { companyId?: string; xeroUserId?: string } = {},
 ): Promise<{ callback: ApiAnswer; callbackUrl: string; authorizeUrl: string }> {
   const query = options.companyId ? `?companyId=${encodeURIComponent(options.companyId)}` : '';
   const started = await call<{ authorizeUrl: string }>(`${service.url}/v1/connections/xero/authorize${query}`, { method: 'POST', token });
   if (started.status !== 201) throw new Error(`authorize answered ${started.status}: ${JSON.stringify(started.body)}`);
-  const callbackUrl = await approveAtXero(started.body.authorizeUrl, tenantIds);
+  const callbackUrl = await approveAtXero(started.body.authorizeUrl, tenantIds, options.xeroUserId);
   const callback = await call(callbackUrl.replace(/^http:\/\/127\.0\.0\.1:\d+/, service.url), { token });
   return { callback, callbackUrl, authorizeUrl: started.body.authorizeUrl };
 }
 
-/** Lets the sandbox approve an authorize URL and returns where it redirects the browser. */
-export async function approveAtXero(authorizeUrl: string, tenantIds: string[] | 'deny'): Promise<string> {
+/** Lets the sandbox approve an authorize URL (as `xeroUserId`, else its default user) and returns where it redirects the browser. */
+export async function approveAtXero(authorizeUrl: string, tenantIds: string[] | 'deny', xeroUserId?: string): Promise<string> {
   const url = new URL(authorizeUrl);
   url.searchParams.set('sandbox_auto_approve', tenantIds === 'deny' ? 'deny' : tenantIds.join(','));
+  if (xeroUserId) url.searchParams.set('sandbox_user', xeroUserId);
   const consent = await fetch(url, { redirect: 'manual' });
   const location = consent.headers.get('location');
   if (consent.status !== 302 || !location) throw new Error(`the sandbox did not redirect (${consent.status}): ${await consent.text()}`);

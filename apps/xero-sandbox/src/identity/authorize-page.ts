@@ -3,13 +3,25 @@ function escape(value: string): string {
 }
 
 /** The consent page: pick organisations, then allow or cancel. The form posts back the request as hidden fields. */
-export function renderAuthorizePage(input: { clientId: string; scope: string; params: Record<string, string>; organisations: { tenantId: string; name: string }[] }): string {
+export function renderAuthorizePage(input: {
+  clientId: string;
+  scope: string;
+  params: Record<string, string>;
+  organisations: { tenantId: string; name: string }[];
+  users?: { id: string; email: string }[];
+}): string {
   const hidden = Object.entries(input.params)
     .map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`)
     .join('\n      ');
   const choices = input.organisations
     .map((o, i) => `<label><input type="checkbox" name="tenant" value="${escape(o.tenantId)}"${i === 0 ? ' checked' : ''}> ${escape(o.name)} <small>${escape(o.tenantId)}</small></label>`)
     .join('<br>\n      ');
+  // Signing in as one of several Xero users; the first is the default user.
+  const users = input.users ?? [];
+  const userChoice =
+    users.length > 1
+      ? `<fieldset><legend>Signed in as</legend><select name="user">${users.map((u) => `<option value="${escape(u.id)}">${escape(u.email)}</option>`).join('')}</select></fieldset>`
+      : '';
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Xero sandbox: authorise ${escape(input.clientId)}</title>
@@ -19,6 +31,7 @@ export function renderAuthorizePage(input: { clientId: string; scope: string; pa
   <p><strong>${escape(input.clientId)}</strong> wants access to: <code>${escape(input.scope)}</code></p>
   <form method="post" action="/identity/connect/authorize">
       ${hidden}
+      ${userChoice}
       <fieldset><legend>Organisations</legend>
       ${choices || '<p>No organisations exist. Create one with POST /__sandbox/organisations.</p>'}
       </fieldset>

@@ -77,13 +77,14 @@ export class IdentityController {
     if (autoApprove !== undefined) {
       if (autoApprove === 'deny') return this.redirectWithError(res, checked.redirectUri, 'access_denied', query['state']);
       const tenantIds = autoApprove === 'all' ? this.organisations.list().map((o) => o.tenantId) : autoApprove.split(',').map((t) => t.trim()).filter((t) => t !== '');
-      return this.approve(res, query, tenantIds);
+      // sandbox_user names the Xero user who consents (the default user when absent).
+      return this.approve(res, query, tenantIds, query['sandbox_user']);
     }
     const params = Object.fromEntries(AUTHORIZE_PARAMS.filter((p) => query[p] !== undefined).map((p) => [p, query[p] as string]));
     res
       .status(200)
       .type('html')
-      .send(renderAuthorizePage({ clientId: checked.clientId, scope: query['scope'] ?? '', params, organisations: this.organisations.list() }));
+      .send(renderAuthorizePage({ clientId: checked.clientId, scope: query['scope'] ?? '', params, organisations: this.organisations.list(), users: this.oauth.listUsers() }));
   }
 
   @Post('identity/connect/authorize')
@@ -93,7 +94,8 @@ export class IdentityController {
     if (!checked) return;
     if (body['decision'] !== 'allow') return this.redirectWithError(res, checked.redirectUri, 'access_denied', params['state']);
     const tenants = body['tenant'];
-    this.approve(res, params, Array.isArray(tenants) ? tenants : tenants ? [tenants] : []);
+    const user = typeof body['user'] === 'string' ? body['user'] : undefined;
+    this.approve(res, params, Array.isArray(tenants) ? tenants : tenants ? [tenants] : [], user);
   }
 
   @Post('connect/token')
@@ -150,7 +152,7 @@ export class IdentityController {
     return { clientId: client.clientId, redirectUri };
   }
 
-  private approve(res: Response, params: Params, tenantIds: string[]): void {
+  private approve(res: Response, params: Params, tenantIds: string[], userId?: string): void {
     const redirectUri = params['redirect_uri'] as string;
     let code: string;
     try {
@@ -161,6 +163,7 @@ export class IdentityController {
         tenantIds: tenantIds.map((t) => t.toLowerCase()),
         nonce: params['nonce'],
         codeChallenge: params['code_challenge'],
+        userId,
       });
     } catch (error) {
       if (error instanceof SandboxException) return this.redirectWithError(res, redirectUri, 'access_denied', params['state'], error.message);

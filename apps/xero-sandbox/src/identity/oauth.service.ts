@@ -11,13 +11,9 @@ import { Persistent } from '../state/persistent';
 import { ClientsService } from './clients.service';
 import { JwtSigner } from './jwt-signer.service';
 import { verifyPkce } from './pkce';
+import { SANDBOX_USER, SandboxUser } from './sandbox-users';
 
-export const SANDBOX_USER = {
-  id: '5d8a3c4e-1b2f-4a6d-9e7c-0f1a2b3c4d5e',
-  email: 'sandbox.user@ledgerline.test',
-  givenName: 'Sandbox',
-  familyName: 'User',
-};
+export { SANDBOX_USER } from './sandbox-users';
 
 export interface TokenResponse {
   id_token?: string;
@@ -35,6 +31,7 @@ interface AuthorizationCode {
   nonce?: string;
   codeChallenge?: string;
   authEventId: string;
+  userId?: string;
   expiresAt: number;
   used: boolean;
 }
@@ -42,6 +39,8 @@ interface AuthorizationCode {
 interface Grant {
   authEventId: string;
   clientId: string;
+  /** The Xero user who consented (absent in state files from before there were several users: the default user). */
+  userId?: string;
   scope: string;
   nonce?: string;
   revoked: boolean;
@@ -75,6 +74,8 @@ export interface Connection {
 
 export interface Principal {
   clientId: string;
+  /** The Xero user the token was issued to: the APIs and GET /connections see that user's connections only. */
+  userId: string;
   authEventId: string;
   tokenId: string;
   /** The scopes the user consented to for this token's grant. */
@@ -90,7 +91,16 @@ export interface IdentityState {
   codes: (AuthorizationCode & { code: string })[];
   refreshTokens: (Omit<RefreshTokenRecord, 'grant'> & { token: string; grant: number })[];
   accessTokens: (Omit<AccessTokenRecord, 'grant'> & { jti: string; grant: number })[];
-  connections: { clientId: string; connections: Connection[] }[];
+  /** Per app and user; `userId` is absent in state files from before there were several users (the default user). */
+  connections: { clientId: string; userId?: string; connections: Connection[] }[];
+  /** Users added through the test API (the default user always exists). */
+  users?: SandboxUser[];
+}
+
+/** A connection with the user it belongs to, for the test API (Xero's GET /connections never shows the user). */
+export interface UserConnection extends Connection {
+  clientId: string;
+  userId: string;
 }
 
 export interface ClientCredentials {
@@ -102,14 +112,21 @@ export interface ClientCredentials {
  * Xero identity: authorization codes, token issue and rotation, revocation, connections and bearer
  * authentication. Refresh tokens rotate on use; the previous one stays usable for the grace period
  * and returns the same new pair, so a client that lost a refresh response can recover.
+ *
+ * As at Xero, a connection belongs to the app, the user and the organisation: two users connecting one
+ * organisation have a connection each, and a user's later consent to the same organisation takes over
+ * that user's connection (same id, the new authEventId). A token reaches the organisations its user's
+ * connections name, whichever consent made them. Revoking a refresh token ends its grant and removes
+ * every connection of that user to the app; other users' connections stay.
  */
 @Injectable()
 export class OAuthService implements Persistent<IdentityState> {
   private codes = new Map<string, AuthorizationCode>();
   private refreshTokens = new Map<string, RefreshTokenRecord>();
   private accessTokens = new Map<string, AccessTokenRecord>();
-  /** clientId -> tenantId -> connection (one sandbox user). */
+  /** `${clientId} ${userId}` -> tenantId -> connection. */
   private connections = new Map<string, Map<string, Connection>>();
+  private users = new Map<string, SandboxUser>([[SANDBOX_USER.id, SANDBOX_USER]]);
 
   constructor(
     @Inject(SANDBOX_CONFIG) private readonly config: SandboxConfig,
@@ -121,8 +138,9 @@ export class OAuthService implements Persistent<IdentityState> {
   ) {}
 
   /** The user approved: connect the chosen organisations and mint a code. */
-  approve(params: { clientId: string; redirectUri: string; scope: string; tenantIds: string[]; nonce?: string; codeChallenge?: string }): string {
-    const authEventId = this.connect(params.clientId, params.tenantIds);
+  approve(params: { clientId: string; redirectUri: string; scope: string; tenantIds: string[]; nonce?: string; codeChallenge?: string; userId?: string }): string {
+    const userId = this.requireUser(params.userId).id;
+    const authEventId = this.connect(params.clientId, userId, params.tenantIds);
     const code = randomBytes(32).toString('hex');
     this.codes.set(code, {
       clientId: params.clientId,
@@ -131,6 +149,7 @@ export class OAuthService implements Persistent<IdentityState> {
       nonce: params.nonce,
       codeChallenge: params.codeChallenge,
       authEventId,
+      userId,
       expiresAt: this.clock.now() + this.config.authorizationCodeTtlMs,
       used: false,
     });
@@ -138,18 +157,63 @@ export class OAuthService implements Persistent<IdentityState> {
   }
 
   /** Test API shortcut: a consent and a token pair without the browser round trip. */
-  issueDirectly(clientId: string, tenantIds: string[], scope: string, issuer: string): TokenResponse {
+  issueDirectly(clientId: string, tenantIds: string[], scope: string, issuer: string, userId?: string): TokenResponse {
     if (!this.clients.find(clientId)) throw SandboxException.testApi(`Unknown client ${clientId}`);
-    const authEventId = this.connect(clientId, tenantIds);
-    return this.issue({ authEventId, clientId, scope, revoked: false, pkce: false }, issuer);
+    const user = this.users.get((userId ?? SANDBOX_USER.id).toLowerCase());
+    if (!user) throw SandboxException.testApi(`Unknown user ${userId}`);
+    const authEventId = this.connect(clientId, user.id, tenantIds);
+    return this.issue({ authEventId, clientId, userId: user.id, scope, revoked: false, pkce: false }, issuer);
   }
 
-  private connect(clientId: string, tenantIds: string[]): string {
+  /** Test API: another Xero user (a second bookkeeper, say) who can consent on their own. */
+  addUser(user: SandboxUser): SandboxUser {
+    if (this.users.has(user.id)) throw SandboxException.testApi(`User ${user.id} already exists`);
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  listUsers(): SandboxUser[] {
+    return [...this.users.values()];
+  }
+
+  /** The consenting user: the default one unless named; an unknown one ends the consent like a failed login. */
+  private requireUser(userId: string | undefined): SandboxUser {
+    const user = this.users.get((userId ?? SANDBOX_USER.id).toLowerCase());
+    if (!user) throw SandboxException.oauth('access_denied', `No Xero user ${userId} exists in the sandbox`);
+    return user;
+  }
+
+  /** Test API: every connection of every user (optionally of one app), with its user. */
+  allConnections(clientId?: string): UserConnection[] {
+    return [...this.connections].flatMap(([key, byTenant]) => {
+      const [owner, userId] = key.split(' ');
+      return owner === clientId || clientId === undefined ? [...byTenant.values()].map((c) => ({ ...c, clientId: owner, userId })) : [];
+    });
+  }
+
+  /**
+   * Test API: the organisation disconnects the app in Xero (its "Connected apps" settings): every user's
+   * connection of that app to it ends. Tokens stay valid, but calls to that tenant are refused (403).
+   */
+  disconnectOrganisation(tenantId: string, clientId?: string): number {
+    let removed = 0;
+    for (const [key, byTenant] of this.connections) {
+      if (clientId !== undefined && key.split(' ')[0] !== clientId) continue;
+      if (byTenant.delete(tenantId.toLowerCase())) removed += 1;
+    }
+    return removed;
+  }
+
+  private connectionsOf(clientId: string, userId: string): Map<string, Connection> | undefined {
+    return this.connections.get(`${clientId} ${userId}`);
+  }
+
+  private connect(clientId: string, userId: string, tenantIds: string[]): string {
     const organisations = tenantIds.map((id) => this.organisations.get(id));
     if (organisations.length === 0 || organisations.some((o) => !o)) throw SandboxException.oauth('access_denied', 'Choose at least one existing organisation');
     const authEventId = randomUUID();
     const now = identityDate(this.clock.now());
-    const byTenant = this.connections.get(clientId) ?? new Map<string, Connection>();
+    const byTenant = this.connectionsOf(clientId, userId) ?? new Map<string, Connection>();
     for (const organisation of organisations) {
       if (!organisation) continue;
       const existing = byTenant.get(organisation.tenantId);
@@ -163,7 +227,7 @@ export class OAuthService implements Persistent<IdentityState> {
         updatedDateUtc: now,
       });
     }
-    this.connections.set(clientId, byTenant);
+    this.connections.set(`${clientId} ${userId}`, byTenant);
     return authEventId;
   }
 
@@ -191,7 +255,10 @@ export class OAuthService implements Persistent<IdentityState> {
       throw SandboxException.oauth('invalid_client', undefined, 401);
     }
     code.used = true;
-    return this.issue({ authEventId: code.authEventId, clientId: client.clientId, scope: code.scope, nonce: code.nonce, revoked: false, pkce: !!code.codeChallenge }, issuer);
+    return this.issue(
+      { authEventId: code.authEventId, clientId: client.clientId, userId: code.userId, scope: code.scope, nonce: code.nonce, revoked: false, pkce: !!code.codeChallenge },
+      issuer,
+    );
   }
 
   refresh(credentials: ClientCredentials, refreshToken: string | undefined, issuer: string): TokenResponse {
@@ -231,12 +298,13 @@ export class OAuthService implements Persistent<IdentityState> {
     if (access && access.grant.clientId === client.clientId) access.revoked = true;
   }
 
+  /**
+   * Xero: revoking a refresh token "revokes a user's refresh token and removes all their connections to
+   * your app", not only those its own consent made. The user's other grants still refresh, but reach nothing.
+   */
   private revokeGrant(grant: Grant): void {
     grant.revoked = true;
-    const byTenant = this.connections.get(grant.clientId);
-    for (const [tenantId, connection] of byTenant ?? []) {
-      if (connection.authEventId === grant.authEventId) byTenant?.delete(tenantId);
-    }
+    this.connections.delete(`${grant.clientId} ${userOf(grant)}`);
   }
 
   /** Bearer authentication for the APIs: a valid, unexpired, unrevoked access token. */
@@ -249,34 +317,41 @@ export class OAuthService implements Persistent<IdentityState> {
     if (record.expiresAt <= this.clock.now()) {
       throw new SandboxException('TOKEN_EXPIRED', `TokenExpired: token expired at ${new Date(record.expiresAt).toISOString()}`);
     }
-    return { clientId: record.grant.clientId, authEventId: record.grant.authEventId, tokenId: jti as string, scopes: record.grant.scope.split(' ').filter((s) => s !== '') };
+    return {
+      clientId: record.grant.clientId,
+      userId: userOf(record.grant),
+      authEventId: record.grant.authEventId,
+      tokenId: jti as string,
+      scopes: record.grant.scope.split(' ').filter((s) => s !== ''),
+    };
   }
 
   hasTenant(principal: Principal, tenantId: string): boolean {
-    return this.connections.get(principal.clientId)?.has(tenantId.toLowerCase()) ?? false;
+    return this.connectionsOf(principal.clientId, principal.userId)?.has(tenantId.toLowerCase()) ?? false;
   }
 
   listConnections(principal: Principal, authEventId?: string): Connection[] {
-    const all = [...(this.connections.get(principal.clientId)?.values() ?? [])];
+    const all = [...(this.connectionsOf(principal.clientId, principal.userId)?.values() ?? [])];
     return authEventId ? all.filter((c) => c.authEventId === authEventId.toLowerCase()) : all;
   }
 
   deleteConnection(principal: Principal, id: string): void {
-    const byTenant = this.connections.get(principal.clientId);
+    const byTenant = this.connectionsOf(principal.clientId, principal.userId);
     const connection = [...(byTenant?.values() ?? [])].find((c) => c.id === id.toLowerCase());
     if (!connection || !byTenant) throw SandboxException.notFound();
     byTenant.delete(connection.tenantId);
   }
 
   userInfo(principal: Principal): Record<string, unknown> {
+    const user = this.users.get(principal.userId) ?? SANDBOX_USER;
     return {
-      sub: SANDBOX_USER.id,
-      xero_userid: SANDBOX_USER.id,
-      email: SANDBOX_USER.email,
-      given_name: SANDBOX_USER.givenName,
-      family_name: SANDBOX_USER.familyName,
-      name: `${SANDBOX_USER.givenName} ${SANDBOX_USER.familyName}`,
-      preferred_username: SANDBOX_USER.email,
+      sub: user.id,
+      xero_userid: user.id,
+      email: user.email,
+      given_name: user.givenName,
+      family_name: user.familyName,
+      name: `${user.givenName} ${user.familyName}`,
+      preferred_username: user.email,
       authentication_event_id: principal.authEventId,
     };
   }
@@ -286,6 +361,7 @@ export class OAuthService implements Persistent<IdentityState> {
     this.refreshTokens.clear();
     this.accessTokens.clear();
     this.connections.clear();
+    this.users = new Map([[SANDBOX_USER.id, SANDBOX_USER]]);
   }
 
   snapshot(): IdentityState {
@@ -301,7 +377,11 @@ export class OAuthService implements Persistent<IdentityState> {
       codes: [...this.codes].map(([code, record]) => ({ code, ...record })),
       refreshTokens,
       accessTokens,
-      connections: [...this.connections].map(([clientId, byTenant]) => ({ clientId, connections: [...byTenant.values()] })),
+      connections: [...this.connections].map(([key, byTenant]) => {
+        const [clientId, userId] = key.split(' ');
+        return { clientId, userId, connections: [...byTenant.values()] };
+      }),
+      users: this.listUsers().filter((u) => u.id !== SANDBOX_USER.id),
     };
   }
 
@@ -315,10 +395,14 @@ export class OAuthService implements Persistent<IdentityState> {
     for (const { code, ...record } of state.codes) this.codes.set(code, record);
     for (const { token, grant, ...record } of state.refreshTokens) this.refreshTokens.set(token, { ...record, grant: grantAt(grant) });
     for (const { jti, grant, ...record } of state.accessTokens) this.accessTokens.set(jti, { ...record, grant: grantAt(grant) });
-    for (const { clientId, connections } of state.connections) this.connections.set(clientId, new Map(connections.map((c) => [c.tenantId, c])));
+    for (const user of state.users ?? []) this.users.set(user.id, user);
+    for (const { clientId, userId, connections } of state.connections) {
+      this.connections.set(`${clientId} ${userId ?? SANDBOX_USER.id}`, new Map(connections.map((c) => [c.tenantId, c])));
+    }
   }
 
   private issue(grant: Grant, issuer: string): TokenResponse {
+    const user = this.users.get(userOf(grant)) ?? SANDBOX_USER;
     const now = this.clock.now();
     const nowSeconds = Math.floor(now / 1000);
     const jti = randomBytes(16).toString('hex').toUpperCase();
@@ -330,9 +414,9 @@ export class OAuthService implements Persistent<IdentityState> {
       iss: issuer,
       aud: `${issuer}/resources`,
       client_id: grant.clientId,
-      sub: SANDBOX_USER.id,
+      sub: user.id,
       auth_time: nowSeconds,
-      xero_userid: SANDBOX_USER.id,
+      xero_userid: user.id,
       global_session_id: grant.authEventId.replace(/-/g, ''),
       sid: grant.authEventId.replace(/-/g, ''),
       jti,
@@ -357,15 +441,13 @@ export class OAuthService implements Persistent<IdentityState> {
         iat: realNow,
         at_hash: JwtSigner.accessTokenHash(accessToken),
         sid: grant.authEventId.replace(/-/g, ''),
-        sub: SANDBOX_USER.id,
+        sub: user.id,
         auth_time: realNow,
-        xero_userid: SANDBOX_USER.id,
+        xero_userid: user.id,
         global_session_id: grant.authEventId.replace(/-/g, ''),
         ...(grant.nonce ? { nonce: grant.nonce } : {}),
-        ...(scopes.includes('email') ? { email: SANDBOX_USER.email } : {}),
-        ...(scopes.includes('profile')
-          ? { preferred_username: SANDBOX_USER.email, given_name: SANDBOX_USER.givenName, family_name: SANDBOX_USER.familyName, name: `${SANDBOX_USER.givenName} ${SANDBOX_USER.familyName}` }
-          : {}),
+        ...(scopes.includes('email') ? { email: user.email } : {}),
+        ...(scopes.includes('profile') ? { preferred_username: user.email, given_name: user.givenName, family_name: user.familyName, name: `${user.givenName} ${user.familyName}` } : {}),
       });
     }
     if (scopes.includes('offline_access')) {
@@ -376,3 +458,6 @@ export class OAuthService implements Persistent<IdentityState> {
     return response;
   }
 }
+
+/** Grants from state files written before there were several users belong to the default user. */
+const userOf = (grant: Grant): string => grant.userId ?? SANDBOX_USER.id;

@@ -93,6 +93,50 @@ describe('XeroCallExecutor', () => {
     expect(tokens.reported).toEqual([undefined]);
   });
 
+  describe('a 403 AuthenticationUnsuccessful: Xero knows the token but the organisation is not connected to it', () => {
+    const refused = () => xeroRejection(403, { Title: 'Forbidden', Status: 403, Detail: 'AuthenticationUnsuccessful' });
+    const providerWith = (second: () => Promise<XeroAccessToken>): AccessTokenProvider => ({
+      getAccessToken: jest
+        .fn()
+        .mockResolvedValueOnce({ accessToken: 'token-a', tenantId: 't1', expiresAt: new Date(Date.now() + 1_800_000) })
+        .mockImplementationOnce(second),
+    });
+    const executorWith = (provider: AccessTokenProvider) =>
+      new XeroCallExecutor({ config: resolveXeroClientConfig({}), tokens: provider, budget, createApis: () => ({ apis: {} as XeroApis, timedOut: () => false, dispose: () => undefined }) });
+
+    it('reports the token as a refused tenant once, and throws NOT_CONNECTED when the connections service ended the connection', async () => {
+      const provider = providerWith(() => Promise.reject(new XeroClientException({ code: XeroErrorCode.NotConnected, retriable: false, status: 409, message: 'revoked', reason: 'CONNECTION_REVOKED' })));
+      const call = jest.fn().mockRejectedValue(refused());
+      const error = await executorWith(provider).run('c1', { operation: 'createInvoices', write: true }, call).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(XeroClientException);
+      expect(error).toMatchObject({ code: XeroErrorCode.NotConnected, reason: 'CONNECTION_REVOKED', retriable: false });
+      expect(call).toHaveBeenCalledTimes(1);
+      expect(provider.getAccessToken).toHaveBeenNthCalledWith(2, 'c1', { refusedTenant: 'token-a' });
+    });
+
+    it('keeps Xero\'s FORBIDDEN, without calling again, when the organisation is still listed (the same token comes back)', async () => {
+      const provider = providerWith(async () => ({ accessToken: 'token-a', tenantId: 't1', expiresAt: new Date(Date.now() + 1_800_000) }));
+      const call = jest.fn().mockRejectedValue(refused());
+      await expect(executorWith(provider).run('c1', { operation: 'getContacts', write: false }, call)).rejects.toMatchObject({ code: XeroErrorCode.Forbidden, status: 403 });
+      expect(call).toHaveBeenCalledTimes(1);
+      expect(budget.acquired).toHaveLength(1);
+    });
+
+    it('calls once more with the token the connections service hands out instead (the company reconnected meanwhile)', async () => {
+      const provider = providerWith(async () => ({ accessToken: 'token-b', tenantId: 't1', expiresAt: new Date(Date.now() + 1_800_000) }));
+      const call = jest.fn().mockRejectedValueOnce(refused()).mockResolvedValueOnce(ok('made'));
+      await expect(executorWith(provider).run('c1', { operation: 'getContacts', write: false }, call)).resolves.toBe('made');
+      expect(call).toHaveBeenCalledTimes(2);
+    });
+
+    it('reports nothing for another 403 (a role or feature Xero refuses), which says nothing about the connection', async () => {
+      const call = jest.fn().mockRejectedValue(xeroRejection(403, { Title: 'Forbidden', Status: 403, Detail: 'The user does not have permission' }));
+      await expect(build().run('c1', { operation: 'getContacts', write: false }, call)).rejects.toMatchObject({ code: XeroErrorCode.Forbidden });
+      expect(call).toHaveBeenCalledTimes(1);
+      expect(tokens.reported).toEqual([undefined]);
+    });
+  });
+
   it('logs the rejected token by fingerprint only', async () => {
     const warnings: Array<{ message: string; context?: Record<string, unknown> }> = [];
     const executor = new XeroCallExecutor({

@@ -45,7 +45,10 @@ export interface XeroCallExecutorDeps {
  * retries by policy. Reads are always repeatable; writes only with an Idempotency-Key; 429s and a single
  * 401 are repeated for any call because Xero rejected the request before acting on it. After a 401 the
  * rejected token is reported to the token provider, which drops it and asks the connections service for a
- * fresh one (refreshed early if Xero's rejection is news to it).
+ * fresh one (refreshed early if Xero's rejection is news to it). A 403 AuthenticationUnsuccessful (Xero
+ * knows the token but the organisation is not connected to it) is reported once the same way, as a refused
+ * tenant: the connections service checks Xero's connections list, and if the organisation is gone ends the
+ * connection, so this and later calls fail with NOT_CONNECTED (which a caller can park until reconnect).
  */
 export class XeroCallExecutor {
   private readonly tokens: CachingAccessTokenProvider;
@@ -73,18 +76,18 @@ export class XeroCallExecutor {
       attempt += 1;
       const outcome = await this.attempt(companyId, call, rejected);
       if (outcome.ok) return outcome.body;
-      const { error, rejectedToken } = outcome;
+      const { error, refusal } = outcome;
 
-      if (rejectedToken !== undefined && !reportedRejection) {
+      if (refusal !== undefined && !reportedRejection) {
         // Xero can refuse a token before its stated expiry (app revoked, password changed, organisation
         // disconnected): report it so the connections service refreshes, and try once more with the new one.
+        // A refused organisation is reported likewise, so the service finds out whether it is still connected.
         reportedRejection = true;
-        rejected = { token: rejectedToken, error };
-        this.deps.logger?.warn('Xero rejected the access token; asking for a fresh one', {
-          operation: options.operation,
-          companyId,
-          tokenFingerprint: accessTokenFingerprint(rejectedToken),
-        });
+        rejected = { ...refusal, error };
+        this.deps.logger?.warn(
+          refusal.kind === 'token' ? 'Xero rejected the access token; asking for a fresh one' : 'Xero refused the organisation to the access token; asking whether it is still connected',
+          { operation: options.operation, companyId, tokenFingerprint: accessTokenFingerprint(refusal.token) },
+        );
         attempt -= 1;
         continue;
       }
@@ -112,10 +115,11 @@ export class XeroCallExecutor {
     companyId: string,
     call: XeroApiCall<T>,
     rejected?: RejectedToken,
-  ): Promise<{ ok: true; body: T } | { ok: false; error: XeroClientException; rejectedToken?: string }> {
+  ): Promise<{ ok: true; body: T } | { ok: false; error: XeroClientException; refusal?: Refusal }> {
     let token;
     try {
-      token = await this.tokens.getAccessToken(companyId, rejected ? { rejected: rejected.token } : undefined);
+      const report = rejected === undefined ? undefined : rejected.kind === 'token' ? { rejected: rejected.token } : { refusedTenant: rejected.token };
+      token = await this.tokens.getAccessToken(companyId, report);
     } catch (error) {
       return { ok: false, error: asClientError(error) };
     }
@@ -143,7 +147,7 @@ export class XeroCallExecutor {
         headers: failure?.headers,
         rateLimited: error.code === XeroErrorCode.RateLimited ? { retryAfterMs: error.retryAfterMs, limit: error.limit } : undefined,
       };
-      return { ok: false, error, rejectedToken: error.code === XeroErrorCode.Unauthorised ? token.accessToken : undefined };
+      return { ok: false, error, refusal: refusalOf(error, token.accessToken) };
     } finally {
       attemptApis.dispose();
       await permit.release(observation);
@@ -151,10 +155,25 @@ export class XeroCallExecutor {
   }
 }
 
-/** A token Xero answered 401 to, and that answer. */
-interface RejectedToken {
+/** A token Xero refused: itself (401), or the organisation it was sent for (403 AuthenticationUnsuccessful). */
+interface Refusal {
+  kind: 'token' | 'tenant';
   token: string;
+}
+
+/** A refusal and Xero's answer to it. */
+interface RejectedToken extends Refusal {
   error: XeroClientException;
+}
+
+/**
+ * Xero answers 403 AuthenticationUnsuccessful when the token is good but the Xero-tenant-id is not (or no
+ * longer) connected to it; other 403s (a role, a feature) say nothing about the connection.
+ */
+function refusalOf(error: XeroClientException, accessToken: string): Refusal | undefined {
+  if (error.code === XeroErrorCode.Unauthorised) return { kind: 'token', token: accessToken };
+  if (error.code === XeroErrorCode.Forbidden && error.status === 403 && error.messages.includes('AuthenticationUnsuccessful')) return { kind: 'tenant', token: accessToken };
+  return undefined;
 }
 
 function plainHeaders(headers: unknown): Record<string, string> {

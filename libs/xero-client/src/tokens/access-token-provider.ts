@@ -12,6 +12,13 @@ export interface AccessTokenRequest {
    * current one. Only its fingerprint ever leaves the process.
    */
   rejected?: string;
+  /**
+   * An access token Xero accepted but refused the company's organisation for (403 AuthenticationUnsuccessful:
+   * the organisation is no longer connected to it, e.g. disconnected in Xero). The connections service checks
+   * Xero's connections list and, if the organisation is gone, ends the connection (NOT_CONNECTED from then
+   * on). Only its fingerprint ever leaves the process.
+   */
+  refusedTenant?: string;
 }
 
 /**

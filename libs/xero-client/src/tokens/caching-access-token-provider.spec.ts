@@ -5,11 +5,14 @@ class CountingSource implements AccessTokenProvider {
   calls = 0;
   /** What each fetch reported as rejected (undefined: a plain fetch). */
   readonly reported: Array<string | undefined> = [];
+  /** Every request as the source got it. */
+  readonly requests: Array<AccessTokenRequest | undefined> = [];
   private resolvers: Array<(t: XeroAccessToken) => void> = [];
   constructor(private readonly ttlMs: number, private readonly now: () => number) {}
   getAccessToken(companyId: string, request?: AccessTokenRequest): Promise<XeroAccessToken> {
     this.calls += 1;
     this.reported.push(request?.rejected);
+    this.requests.push(request);
     const n = this.calls;
     return new Promise((resolve) =>
       this.resolvers.push(() => resolve({ accessToken: `${companyId}-token-${n}`, tenantId: `${companyId}-tenant`, expiresAt: new Date(this.now() + this.ttlMs) })),
@@ -113,6 +116,21 @@ describe('CachingAccessTokenProvider', () => {
     expect((await reporter).accessToken).toBe('fresh');
     expect((await c.getAccessToken('c1')).accessToken).toBe('fresh');
     expect(reported).toHaveLength(2);
+  });
+
+  it('reports a token whose organisation Xero refused once for concurrent callers, dropping it from the cache', async () => {
+    const first = cache.getAccessToken('c1');
+    source.resolveAll();
+    const refused = (await first).accessToken;
+    const reports = Array.from({ length: 5 }, () => cache.getAccessToken('c1', { refusedTenant: refused }));
+    expect(source.requests).toEqual([undefined, { refusedTenant: refused }]);
+    source.resolveAll();
+    expect(new Set((await Promise.all(reports)).map((t) => t.accessToken))).toEqual(new Set(['c1-token-2']));
+    // A 401 report of the same token is a different report: it is not folded into the finished one.
+    const rejected = cache.getAccessToken('c1', { rejected: 'c1-token-2' });
+    expect(source.requests[2]).toEqual({ rejected: 'c1-token-2' });
+    source.resolveAll();
+    await rejected;
   });
 
   it('passes no request to the source for a plain fetch', async () => {

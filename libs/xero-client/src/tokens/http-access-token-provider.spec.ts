@@ -53,6 +53,15 @@ describe('HttpAccessTokenProvider', () => {
     expect(seen.at(-1)?.url).not.toMatch(/eyJhbGci|rejected(\+|%2B)token/);
   });
 
+  it('reports a token whose organisation Xero refused in ?refusedTenant=, by fingerprint, and maps CONNECTION_REVOKED to NOT_CONNECTED', async () => {
+    handler = reply(409, { code: 'CONNECTION_REVOKED', message: 'The Xero organisation was disconnected in Xero' });
+    const refused = 'eyJhbGciOiJSUzI1NiJ9.refused.token';
+    const error = await provider.getAccessToken('company/1', { refusedTenant: refused }).then(() => undefined, (e: unknown) => e);
+    expect(seen.at(-1)?.url).toBe(`/internal/v1/companies/company%2F1/access-token?refusedTenant=${accessTokenFingerprint(refused)}`);
+    expect(error).toMatchObject({ code: XeroErrorCode.NotConnected, status: 409, reason: 'CONNECTION_REVOKED' });
+    expect(JSON.stringify(error)).not.toContain(refused);
+  });
+
   it('maps a 409 CONNECTION_EXPIRED after a rejection report to NOT_CONNECTED', async () => {
     handler = reply(409, { code: 'CONNECTION_EXPIRED', message: 'The Xero connection has expired' });
     const error = await provider.getAccessToken('company/1', { rejected: 'revoked-token' }).then(() => undefined, (e: unknown) => e);

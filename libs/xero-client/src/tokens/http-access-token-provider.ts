@@ -12,7 +12,8 @@ export interface HttpAccessTokenProviderOptions {
 
 /**
  * Asks the connections service for a company's current access token. A token Xero refused is reported by
- * its fingerprint (`?rejected=`), never by value, so the service can refresh early.
+ * its fingerprint (`?rejected=`), never by value, so the service can refresh early; a token Xero refused the
+ * organisation for, as `?refusedTenant=`, so the service checks Xero's connections list.
  */
 export class HttpAccessTokenProvider implements AccessTokenProvider {
   private readonly fetchFn: typeof fetch;
@@ -22,7 +23,12 @@ export class HttpAccessTokenProvider implements AccessTokenProvider {
   }
 
   async getAccessToken(companyId: string, request: AccessTokenRequest = {}): Promise<XeroAccessToken> {
-    const query = request.rejected === undefined ? '' : `?rejected=${accessTokenFingerprint(request.rejected)}`;
+    const query =
+      request.rejected !== undefined
+        ? `?rejected=${accessTokenFingerprint(request.rejected)}`
+        : request.refusedTenant !== undefined
+          ? `?refusedTenant=${accessTokenFingerprint(request.refusedTenant)}`
+          : '';
     const url = `${this.options.connectionsInternalUrl}/internal/v1/companies/${encodeURIComponent(companyId)}/access-token${query}`;
     let response: Response;
     try {

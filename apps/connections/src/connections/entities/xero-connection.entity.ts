@@ -39,6 +39,18 @@ export class XeroConnection {
   @Column({ name: 'auth_event_id', type: 'uuid', nullable: true })
   authEventId: string | null;
 
+  /**
+   * The Xero user who consented (the token's `xero_userid`). Revoking a refresh token removes every
+   * connection of that user to the app, so a disconnect never revokes while another company's connection
+   * has the same user. Null on rows from before it was recorded: treated as possibly anyone.
+   */
+  @Column({ name: 'xero_user_id', type: 'uuid', nullable: true })
+  xeroUserId: string | null;
+
+  /** When Xero's connections list last confirmed (or denied) the organisation after Xero refused a call. */
+  @Column({ name: 'tenant_checked_at', type: 'timestamptz', nullable: true })
+  tenantCheckedAt: Date | null;
+
   /** While `pending_tenant`: the organisations to choose from. */
   @Column({ name: 'granted_tenants', type: 'jsonb', default: () => "'[]'" })
   grantedTenants: GrantedTenant[];
