@@ -11,3 +11,5 @@ export * from './config/config-decorators';
 export * from './config/config-mixins';
 export * from './http/coded.exception';
 export * from './http/coded-exception.filter';
+export * from './lifecycle/shutdown-state';
+export * from './lifecycle/process-guards';

@@ -1,4 +1,4 @@
-import { EventPublisher } from '@ledgerline/messaging';
+import { EventPublisher, retryWhileDatabaseUnavailable } from '@ledgerline/messaging';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DocumentsConfig } from '../config/documents.config';
 import { ClaimedBatch, DispatchStore } from './dispatch.store';
@@ -147,7 +147,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         }
         outcomes = batch.documentIds.map(() => ({ kind: 'failed' as const, code: failure.code, messages: failure.messages }));
       }
-      const applied = await this.store.complete(batch, outcomes);
+      // Xero has answered: a database that is restarting just then must not make us forget the answer.
+      const applied = await retryWhileDatabaseUnavailable(() => this.store.complete(batch, outcomes), {
+        giveUpAt: Date.now() + this.config.DISPATCH_LEASE_MS,
+        stopping: () => !this.running,
+      });
       this.publisher.flush();
       if (!applied) {
         this.logger.warn(`${label}: the lease passed to another replica before the answer was recorded; it records its own`);

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
 import { HealthController } from '../health/health.controller';
+import { ShutdownState } from '../lifecycle/shutdown-state';
 import { MetricsController } from '../health/metrics.controller';
 import { jsonLoggerModule } from '../logging/logger.module';
 import { ServiceDefinition } from './service-definition';
@@ -20,12 +21,8 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         jsonLoggerModule(definition.name, config.LOG_LEVEL),
-        TypeOrmModule.forRootAsync({
-          useFactory: async () => {
-            await ensureSchema(config.DATABASE_URL, definition.database.schema);
-            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN);
-          },
-        }),
+        // Before TypeORM's: Nest runs global modules' shutdown hooks in the order they were imported,
+        // and the outbox relay's last flush needs the database still open.
         MessagingModule.forRoot({
           service: definition.name,
           brokers: config.KAFKA_BROKERS.split(','),
@@ -36,14 +33,21 @@ export class PlatformModule {
           retryBaseMs: config.EVENT_RETRY_BASE_MS,
           groupSuffix: config.KAFKA_GROUP_SUFFIX,
         }),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureSchema(config.DATABASE_URL, definition.database.schema);
+            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN);
+          },
+        }),
         TerminusModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
+        ShutdownState,
         { provide: definition.config, useValue: config },
       ],
-      exports: [SERVICE_CONFIG, definition.config],
+      exports: [SERVICE_CONFIG, definition.config, ShutdownState],
     };
   }
 }
