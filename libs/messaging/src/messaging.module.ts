@@ -1,4 +1,4 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DeadLetterPublisher } from './consumer/dead-letter.service';
 import { EventConsumer } from './consumer/event-consumer.service';
@@ -10,20 +10,23 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
 
 /** Kafka publishing (outbox + relay) and consuming (validation, once-only, retries, dead letters) for one service. */
 @Module({})
-export class MessagingModule implements OnApplicationShutdown {
+export class MessagingModule implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     private readonly relay: OutboxRelay,
     private readonly kafka: KafkaConnection,
   ) {}
 
   /**
-   * Nest runs a module's provider hooks all at once and the module's own hook after them, so the order
-   * lives here: the relay sends its last rows before the producer it sends them with disconnects. It runs
-   * in the shutdown phase, after the services' own work stopped in theirs (beforeApplicationShutdown), and
-   * the platform imports this module before TypeORM's, so the database is still open for it.
+   * The relay stops, sending what is still unsent, while the database is open: Nest runs this hook for
+   * global modules such as this one after the services' own modules, so their loops have stopped and
+   * written their last rows, and TypeORM closes the database only in the next phase, onApplicationShutdown.
    */
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+  }
+
+  /** Nest runs a module's provider hooks all at once; the producer closes here, after the relay's last send. */
+  async onApplicationShutdown(): Promise<void> {
     await this.kafka.close();
   }
 

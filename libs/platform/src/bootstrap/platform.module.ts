@@ -21,8 +21,12 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         jsonLoggerModule(definition.name, config.LOG_LEVEL),
-        // Before TypeORM's: Nest runs global modules' shutdown hooks in the order they were imported,
-        // and the outbox relay's last flush needs the database still open.
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureSchema(config.DATABASE_URL, definition.database.schema);
+            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN);
+          },
+        }),
         MessagingModule.forRoot({
           service: definition.name,
           brokers: config.KAFKA_BROKERS.split(','),
@@ -32,12 +36,6 @@ export class PlatformModule {
           maxAttempts: config.EVENT_MAX_ATTEMPTS,
           retryBaseMs: config.EVENT_RETRY_BASE_MS,
           groupSuffix: config.KAFKA_GROUP_SUFFIX,
-        }),
-        TypeOrmModule.forRootAsync({
-          useFactory: async () => {
-            await ensureSchema(config.DATABASE_URL, definition.database.schema);
-            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN);
-          },
         }),
         TerminusModule,
       ],
