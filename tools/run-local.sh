@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole platform on this machine: installs what it needs, starts Kafka (unless KAFKA_BROKERS
 # is set), the Xero sandbox (unless XERO_API_BASE_URL points elsewhere), migrates every schema and
-# starts every service. Ctrl-C stops everything it started.
+# starts every service. The services wait out a Postgres or Kafka restart on their own; one that exits
+# anyway is started again, as Kubernetes would. Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/ensure-deps.sh
@@ -41,7 +42,21 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 start() { # name entry port
-  PORT="$3" node -r @swc-node/register "$2" >"tmp/logs/$1.log" 2>&1 &
+  : >"tmp/logs/$1.log"
+  (
+    # A SIGTERM here is passed on, and the service's drain (up to SHUTDOWN_GRACE_MS) is waited for.
+    child=
+    trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; [ -n "$child" ] && wait "$child" 2>/dev/null; exit 0' TERM INT
+    while :; do
+      PORT="$3" node -r @swc-node/register "$2" >>"tmp/logs/$1.log" 2>&1 &
+      child=$!
+      code=0
+      wait "$child" || code=$?
+      child=
+      echo "$1 exited with status $code; starting it again in 2 s (log: tmp/logs/$1.log)" >&2
+      sleep 2
+    done
+  ) &
   pids+=("$!")
   echo "  $1 on http://127.0.0.1:$3 (log: tmp/logs/$1.log)"
 }
@@ -85,5 +100,4 @@ for pair in connections:3001 contacts:3002 documents:3003 payments:3004; do
   wait_ready "${pair%%:*}" "http://127.0.0.1:${pair##*:}/health/ready"
 done
 echo "All services are ready. Ctrl-C stops them."
-wait -n "${pids[@]}" || true
-echo "a service exited; stopping the others" >&2
+wait

@@ -27,6 +27,8 @@ export interface Platform {
   /** Every secret the platform runs with; none may appear in its output. */
   secrets: string[];
   topic(name: string): string;
+  /** Stops one service with `signal` (returns its exit code) and starts it again as a new process. */
+  restartService(name: ServiceName, signal?: NodeJS.Signals): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -34,9 +36,9 @@ export interface Platform {
  * The whole platform as it runs in production, on this machine: a fresh database, the real Kafka broker
  * (topics under a prefix of this run's own), the Xero sandbox, and every service its own Node process.
  */
-export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: string[] }): Promise<Platform> {
+export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: string[]; databaseServerUrl?: string }): Promise<Platform> {
   const prefix = `${uniqueId('e2e-')}.`;
-  const [database, brokers] = await Promise.all([createTestDatabase(), ensureKafka()]);
+  const [database, brokers] = await Promise.all([createTestDatabase(options.databaseServerUrl), ensureKafka()]);
   const ports = { sandbox: await freePort(), connections: await freePort(), contacts: await freePort(), documents: await freePort(), payments: await freePort() };
   const jwt: JwtSettings = { secret: `jwt-${randomBytes(24).toString('hex')}`, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
   const internalToken = `internal-${randomBytes(24).toString('hex')}`;
@@ -90,8 +92,13 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
     jwt,
     secrets: [jwt.secret, internalToken, encryptionKey],
     topic: (name) => `${prefix}${name}`,
+    restartService: async (name, signal = 'SIGTERM') => {
+      const code = await services[name].stop(signal);
+      services[name] = await startServiceProcess({ entry: `apps/${name}/src/main.ts`, port: ports[name], env });
+      return code;
+    },
     close: async () => {
-      await Promise.all(started.map((service) => service.stop()));
+      await Promise.all(Object.values(services).map((service) => service.stop()));
       await sandbox.stop();
       await probe.close();
       await database.drop();

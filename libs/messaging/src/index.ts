@@ -10,3 +10,5 @@ export * from './outbox/outbox-relay.service';
 export * from './consumer/event-consumer.service';
 export * from './consumer/dead-letter.service';
 export * from './consumer/event-handling.exception';
+export * from './database/database-unavailable';
+export * from './database/retry-while-database-unavailable';

@@ -10,8 +10,11 @@ export interface MessagingOptions {
   consumes: Topic[];
   /** Topics this service publishes; created at start if missing. */
   produces: Topic[];
+  /** Attempts for a transient failure before the event is dead-lettered; a database outage uses none of them. */
   maxAttempts: number;
   retryBaseMs: number;
+  /** While the database is unavailable, the longest wait between two looks (default 5 s). */
+  databaseRetryMaxMs?: number;
   groupSuffix?: string;
   /** Partitions for topics this service creates. */
   partitions?: number;

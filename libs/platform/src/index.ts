@@ -12,3 +12,5 @@ export * from './config/config-mixins';
 export * from './http/coded.exception';
 export * from './http/coded-exception.filter';
 export * from './database/query-rows';
+export * from './lifecycle/shutdown-state';
+export * from './lifecycle/process-guards';

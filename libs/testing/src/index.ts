@@ -1,5 +1,6 @@
 export * from './infrastructure';
 export * from './service-process';
+export * from './private-postgres';
 export * from './kafka-probe';
 export * from './sandbox-organisation';
 export * from './sandbox-test-api';

@@ -26,9 +26,12 @@ export interface TestDatabase {
   drop: () => Promise<void>;
 }
 
-/** A fresh, empty database on the test Postgres server; drop it with the returned function. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+/**
+ * A fresh, empty database on the test Postgres server (or on the server `serverUrl` names, e.g. a
+ * private one from `startPrivatePostgres()`); drop it with the returned function.
+ */
+export async function createTestDatabase(serverUrl?: string): Promise<TestDatabase> {
+  const base = new URL(serverUrl ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   const name = uniqueId('ledgerline_test_');
   const admin = new Client({ connectionString: base.toString() });
   await admin.connect();

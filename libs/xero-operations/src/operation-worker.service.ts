@@ -1,5 +1,5 @@
 import { Failure } from '@ledgerline/contracts';
-import { EventPublisher } from '@ledgerline/messaging';
+import { EventPublisher, retryWhileDatabaseUnavailable } from '@ledgerline/messaging';
 import { idempotencyKey, meterXeroCalls } from '@ledgerline/xero-client';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { classifyCallFailure, mayHaveReachedXero } from './domain/call-failure';
@@ -15,7 +15,9 @@ const MIN_PAUSE_MS = 10;
 const PRUNE_EVERY_MS = 3_600_000;
 
 /** Runs one kind's call and measures it: the calls it used, Xero's last status and its duration. */
-async function measured<T>(work: () => Promise<T>): Promise<{ ok: true; value: T; attempt: Omit<AttemptRecord, 'outcome'> } | { ok: false; error: unknown; attempt: Omit<AttemptRecord, 'outcome'> }> {
+async function measured<T>(
+  work: () => Promise<T>,
+): Promise<{ ok: true; value: T; attempt: Omit<AttemptRecord, 'outcome'> } | { ok: false; error: unknown; attempt: Omit<AttemptRecord, 'outcome'> }> {
   const startedAt = new Date();
   const { tally, done } = meterXeroCalls(work);
   const stats = () => ({ startedAt, durationMs: Date.now() - startedAt.getTime(), callsUsed: tally.calls, xeroStatus: tally.lastStatus });
@@ -174,7 +176,9 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
     } catch (error) {
       const { failure } = classifyCallFailure(error);
       const attempt = { startedAt: new Date(), durationMs: 0, callsUsed: 0, outcome: 'retrying' as const, failure };
-      await this.postpone(batch, kind, failure, true, attempt).catch((e: Error) => this.logger.error(`${this.label(batch)}: could not postpone: ${e.message}; the lease will expire`));
+      await this.postpone(batch, kind, failure, true, attempt).catch((e: Error) =>
+        this.logger.error(`${this.label(batch)}: could not postpone: ${e.message}; the lease will expire`),
+      );
     }
   }
 
@@ -200,13 +204,15 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
     });
     this.logger.warn(`${this.label(batch)}: the key may be forgotten by Xero; ${found.length} found in Xero, ${rest.length} to send again`);
     if (found.length > 0) {
-      const applied = await this.store.complete(
-        batch,
-        kind,
-        found.map((f) => f.operation),
-        found.map((f) => f.answer),
-        { ...looked.attempt, outcome: 'found_in_xero' },
-        { close: rest.length === 0, found: true },
+      const applied = await this.record(() =>
+        this.store.complete(
+          batch,
+          kind,
+          found.map((f) => f.operation),
+          found.map((f) => f.answer),
+          { ...looked.attempt, outcome: 'found_in_xero' },
+          { close: rest.length === 0, found: true },
+        ),
       );
       if (!applied) {
         this.leaseLost(batch);
@@ -214,7 +220,18 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
       }
     }
     if (rest.length === 0) return null;
-    return { operations: rest, idempotencyKey: idempotencyKey(...batchKeyParts(batch.companyId, batch.kind, batch.id, rest.map((o) => o.id)), `look-up-${batch.lookUps + 1}`) };
+    return {
+      operations: rest,
+      idempotencyKey: idempotencyKey(
+        ...batchKeyParts(
+          batch.companyId,
+          batch.kind,
+          batch.id,
+          rest.map((o) => o.id),
+        ),
+        `look-up-${batch.lookUps + 1}`,
+      ),
+    };
   }
 
   private async send(batch: ClaimedBatch, kind: OperationKind): Promise<void> {
@@ -227,23 +244,33 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
         return;
       }
       if (action === 'park') {
-        if (!(await this.store.park(batch, kind, failure, { ...sent.attempt, outcome: 'waiting_connection', failure }))) return this.leaseLost(batch);
+        if (!(await this.record(() => this.store.park(batch, kind, failure, { ...sent.attempt, outcome: 'waiting_connection', failure })))) return this.leaseLost(batch);
         this.logger.warn(`${label}: ${failure.code}; ${batch.operations.length} operation(s) wait for the company to connect`);
         return;
       }
       const answers = batch.operations.map(() => ({ ok: false as const, failure }));
-      if (!(await this.store.complete(batch, kind, batch.operations, answers, { ...sent.attempt, outcome: 'failed', failure }, { close: true }))) this.leaseLost(batch);
+      if (!(await this.record(() => this.store.complete(batch, kind, batch.operations, answers, { ...sent.attempt, outcome: 'failed', failure }, { close: true }))))
+        this.leaseLost(batch);
       return;
     }
-    if (!(await this.store.complete(batch, kind, batch.operations, sent.value, { ...sent.attempt, outcome: 'succeeded' }, { close: true }))) return this.leaseLost(batch);
+    if (!(await this.record(() => this.store.complete(batch, kind, batch.operations, sent.value, { ...sent.attempt, outcome: 'succeeded' }, { close: true }))))
+      return this.leaseLost(batch);
     const succeeded = sent.value.filter((a) => a.ok).length;
     this.logger.log(`${label}: ${succeeded} succeeded, ${sent.value.length - succeeded} failed, ${sent.attempt.callsUsed} call(s)`);
   }
 
   private async postpone(batch: ClaimedBatch, kind: OperationKind | undefined, failure: Failure, reachedXero: boolean, attempt: AttemptRecord): Promise<void> {
     const delay = resendDelayMs(batch.tries, this.settings.OPERATIONS_RETRY_BASE_MS, this.settings.OPERATIONS_RETRY_MAX_MS);
-    if (!(await this.store.postpone(batch, kind, failure, delay, reachedXero, { ...attempt, failure }))) return this.leaseLost(batch);
+    if (!(await this.record(() => this.store.postpone(batch, kind, failure, delay, reachedXero, { ...attempt, failure })))) return this.leaseLost(batch);
     this.logger.warn(`${this.label(batch)}: ${failure.code} (${failure.messages.join('; ')}); resending in ${delay} ms with the same key`);
+  }
+
+  /**
+   * Records what Xero answered. A database that is restarting just then must not make the engine forget the
+   * answer: it is written again until the database is back, for as long as the lease would have lasted.
+   */
+  private record<T>(write: () => Promise<T>): Promise<T> {
+    return retryWhileDatabaseUnavailable(write, { giveUpAt: Date.now() + this.settings.OPERATIONS_LEASE_MS, stopping: () => !this.running });
   }
 
   private leaseLost(batch: ClaimedBatch): void {
@@ -253,7 +280,10 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
   private async renewLeases(): Promise<void> {
     if (Date.now() - this.lastRenewal < this.settings.OPERATIONS_LEASE_MS / 3) return;
     this.lastRenewal = Date.now();
-    await this.store.renew([...this.inFlight.values()].map((p) => p.leaseToken), this.settings.OPERATIONS_LEASE_MS);
+    await this.store.renew(
+      [...this.inFlight.values()].map((p) => p.leaseToken),
+      this.settings.OPERATIONS_LEASE_MS,
+    );
   }
 
   private async prune(): Promise<void> {

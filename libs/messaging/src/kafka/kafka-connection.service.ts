@@ -1,13 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { createTopicsAndWait } from '@ledgerline/kafka-admin';
 import { kafkaClientConfig } from './kafka-options';
 import { kafkaDeadLetterTopic, kafkaTopic } from './topic-names';
 
-/** The service's producer and admin connection to the cluster. */
+/** The service's producer and admin connection to the cluster; `MessagingModule` closes it on shutdown, after the relay's last flush. */
 @Injectable()
-export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
+export class KafkaConnection implements OnModuleInit {
   private readonly logger = new Logger(KafkaConnection.name);
   readonly kafka: Kafka;
   readonly producer: Producer;
@@ -33,7 +33,7 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
     await this.producer.connect();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async close(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }

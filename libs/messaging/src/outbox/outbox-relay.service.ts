@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
+import { isConnectionFailure, isDatabaseUnavailable } from '../database/database-unavailable';
 import { KafkaConnection } from '../kafka/kafka-connection.service';
 import { kafkaTopic } from '../kafka/topic-names';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
@@ -15,14 +16,19 @@ interface OutboxRow {
 const BATCH_SIZE = 500;
 const STANDBY_RETRY_MS = 2_000;
 const RETENTION = '7 days';
+/** On shutdown, what is still unsent gets this long to go out; the rest waits in the table for the next start. */
+const FLUSH_ON_STOP_MS = 5_000;
 
 /**
  * Sends committed outbox rows to Kafka in commit order, keyed by company.
  * One relay per schema is active at a time (a Postgres advisory lock held on its own connection);
- * the others stand by, so several replicas never reorder a company's events.
+ * the others stand by, so several replicas never reorder a company's events. The batch is read and
+ * marked on that same connection, so a relay whose lock died with its session cannot go on sending.
+ * A database that goes away is waited out: the loop drops the lock, retries, and takes it again.
+ * `MessagingModule` stops it on shutdown, after the service's own work has stopped, with a last flush.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly schema: string;
   private readonly intervalMs: number;
@@ -31,6 +37,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private wake?: () => void;
   private lockRunner?: QueryRunner;
   private lastCleanup = 0;
+  private outageSince?: number;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -43,10 +50,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     if (this.options.relayAutoStart !== false) this.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
   }
 
   get isRunning(): boolean {
@@ -72,33 +75,63 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async run(): Promise<void> {
-    try {
-      while (this.running) {
+    while (this.running) {
+      let sent = 0;
+      try {
         if (!(await this.holdLock())) {
           await this.sleep(STANDBY_RETRY_MS);
           continue;
         }
-        let sent = 0;
-        try {
-          sent = await this.relayBatch();
-          await this.cleanup();
-        } catch (error) {
-          this.logger.error(`outbox relay failed, will retry: ${(error as Error).message}`);
-          // The lock's connection may be the thing that broke: take the lock again from scratch.
-          await this.releaseLock();
-          await this.sleep(Math.max(this.intervalMs, 1_000));
-          continue;
-        }
-        if (sent < BATCH_SIZE) await this.sleep(this.intervalMs);
+        sent = await this.relayBatch();
+        await this.cleanup();
+        this.recovered();
+      } catch (error) {
+        this.failed(error);
+        // The lock's connection may be the thing that broke: take the lock again from scratch.
+        await this.releaseLock();
+        await this.sleep(Math.max(this.intervalMs, 1_000));
+        continue;
       }
-    } finally {
-      await this.releaseLock();
+      if (sent < BATCH_SIZE) await this.sleep(this.intervalMs);
     }
+    await this.flush();
+    await this.releaseLock();
+  }
+
+  /** Sends what is still unsent, for a short while, so a service that stops leaves little behind. */
+  private async flush(): Promise<void> {
+    const deadline = Date.now() + FLUSH_ON_STOP_MS;
+    try {
+      if (!this.lockRunner) return;
+      while (Date.now() < deadline && (await this.relayBatch()) === BATCH_SIZE);
+    } catch (error) {
+      this.logger.warn(`outbox rows left for the next start: ${(error as Error).message}`);
+    }
+  }
+
+  private failed(error: unknown): void {
+    const message = (error as Error).message;
+    if (!(isDatabaseUnavailable(error) || isConnectionFailure(error))) {
+      this.logger.error(`outbox relay failed, will retry: ${message}`);
+      return;
+    }
+    // Once per outage, not once a second for as long as it lasts.
+    if (this.outageSince !== undefined) return;
+    this.outageSince = Date.now();
+    this.logger.warn(`outbox relay waits for the database: ${message}`);
+  }
+
+  private recovered(): void {
+    if (this.outageSince === undefined) return;
+    this.logger.log(`outbox relay resumed after the database was away for ${Math.round((Date.now() - this.outageSince) / 1000)} s`);
+    this.outageSince = undefined;
   }
 
   /** Sends one batch; returns how many rows went out. */
   async relayBatch(): Promise<number> {
-    const rows: OutboxRow[] = await this.dataSource.query(
+    // On the lock's own session when the loop holds it: if that session died, so did the lock.
+    const db = this.lockRunner ?? this.dataSource;
+    const rows: OutboxRow[] = await db.query(
       `SELECT "seq", "topic", "message_key", "payload" FROM "${this.schema}"."outbox"
        WHERE "published_at" IS NULL ORDER BY "seq" LIMIT ${BATCH_SIZE}`,
     );
@@ -114,7 +147,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-    await this.dataSource.query(`UPDATE "${this.schema}"."outbox" SET "published_at" = now() WHERE "seq" = ANY($1::bigint[])`, [
+    await db.query(`UPDATE "${this.schema}"."outbox" SET "published_at" = now() WHERE "seq" = ANY($1::bigint[])`, [
       rows.map((row) => row.seq),
     ]);
     return rows.length;
@@ -129,13 +162,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async holdLock(): Promise<boolean> {
+    // TypeORM releases a runner whose connection failed; the lock went with that session.
+    if (this.lockRunner?.isReleased) this.lockRunner = undefined;
     if (this.lockRunner) return true;
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`${this.schema}.outbox`]);
-    if (locked) {
-      this.lockRunner = runner;
-      return true;
+    try {
+      await runner.connect();
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`${this.schema}.outbox`]);
+      if (locked) {
+        this.lockRunner = runner;
+        return true;
+      }
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
     }
     await runner.release();
     return false;
@@ -144,9 +184,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async releaseLock(): Promise<void> {
     const runner = this.lockRunner;
     this.lockRunner = undefined;
-    if (!runner) return;
+    if (!runner || runner.isReleased) return;
     await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`${this.schema}.outbox`]).catch(() => undefined);
-    await runner.release();
+    await runner.release().catch(() => undefined);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
-import { kafkaTransportOptions } from '@ledgerline/messaging';
-import { INestApplication, Module } from '@nestjs/common';
+import { EventConsumer, kafkaTransportOptions } from '@ledgerline/messaging';
+import { INestApplication, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Matches } from 'class-validator';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +8,8 @@ import { ConfigError } from '../config/config.exception';
 import { loadConfig } from '../config/load-config';
 import { ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
+import { installProcessGuards } from '../lifecycle/process-guards';
+import { ShutdownState } from '../lifecycle/shutdown-state';
 import { PlatformModule } from './platform.module';
 import { ServiceDefinition } from './service-definition';
 
@@ -18,7 +20,6 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
 
   const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   if (definition.consumes.length > 0) {
     app.connectMicroservice(
       kafkaTransportOptions({ brokers: config.KAFKA_BROKERS.split(','), service: definition.name, groupSuffix: config.KAFKA_GROUP_SUFFIX }),
@@ -40,9 +41,54 @@ export async function startServiceApp(app: INestApplication, config: ServiceConf
 /** Config problems from the service or its libraries: the message names the variable, no stack needed. */
 const isConfigError = (error: unknown): error is Error => error instanceof ConfigError || (error instanceof Error && error.name.endsWith('ConfigError'));
 
+function logLine(service: string, level: 'info' | 'error' | 'fatal', message: string): void {
+  process.stderr.write(`${JSON.stringify({ level, time: Date.now(), service, msg: message })}\n`);
+}
+
 function fatal(service: string, message: string): never {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', time: Date.now(), service, msg: message })}\n`);
+  logLine(service, 'fatal', message);
   process.exit(1);
+}
+
+/**
+ * Stops a service in the order that loses nothing: readiness turns red; the consumers take no new
+ * message and leave their group (a message waiting out a database outage is left uncommitted, for
+ * redelivery); then Nest's hooks run, where the service's own loops stop and hand back their leases,
+ * the outbox relay sends what is left, and the database and Kafka connections close.
+ */
+export async function drainServiceApp(app: INestApplication): Promise<void> {
+  app.get(ShutdownState).begin();
+  app.get(EventConsumer).stop();
+  // Marked terminated first, as Nest's own dispose does: closing a connected microservice otherwise runs
+  // the whole application's shutdown hooks, before the consumers have even stopped.
+  await Promise.all(
+    app.getMicroservices().map(async (microservice: INestMicroservice & { setIsTerminated?: (terminated: boolean) => void }) => {
+      microservice.setIsTerminated?.(true);
+      await microservice.close();
+    }),
+  );
+  await app.close();
+}
+
+/** SIGTERM and SIGINT drain the service; if that takes longer than the grace period, the process ends anyway. */
+function exitOnSignals(app: INestApplication, service: string, graceMs: number): void {
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (draining) return;
+    draining = true;
+    logLine(service, 'info', `${signal}: draining (at most ${graceMs} ms)`);
+    const timer = setTimeout(() => fatal(service, `did not drain within ${graceMs} ms; exiting`), graceMs);
+    timer.unref();
+    drainServiceApp(app).then(
+      () => {
+        logLine(service, 'info', `${service} drained; exiting`);
+        process.exit(0);
+      },
+      (error: unknown) => fatal(service, `draining failed: ${(error as Error).stack ?? String(error)}`),
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /** The whole life of a service process: validated config, then HTTP + Kafka in one process. */
@@ -53,8 +99,10 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
   } catch (error) {
     fatal(definition.name, error instanceof ConfigError ? error.message : String(error));
   }
+  installProcessGuards((level, message) => logLine(definition.name, level, message));
   try {
     const app = await createServiceApp(definition, config);
+    exitOnSignals(app, definition.name, config.SHUTDOWN_GRACE_MS);
     const url = await startServiceApp(app, config);
     app.get(Logger).log(`${definition.name} listening on ${url}`);
   } catch (error) {

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
 import { HealthController } from '../health/health.controller';
+import { ShutdownState } from '../lifecycle/shutdown-state';
 import { MetricsController } from '../health/metrics.controller';
 import { jsonLoggerModule } from '../logging/logger.module';
 import { ServiceDefinition } from './service-definition';
@@ -41,9 +42,10 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
+        ShutdownState,
         { provide: definition.config, useValue: config },
       ],
-      exports: [SERVICE_CONFIG, definition.config],
+      exports: [SERVICE_CONFIG, definition.config, ShutdownState],
     };
   }
 }

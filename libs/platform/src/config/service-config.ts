@@ -45,6 +45,16 @@ export class ServiceConfig {
   @Min(1)
   EVENT_RETRY_BASE_MS = 200;
 
+  /**
+   * How long a SIGTERM may take: consumers stop, leases go back, the outbox is flushed, then the process
+   * exits; past this it exits anyway. Keep it below the pod's terminationGracePeriodSeconds (30 s by default).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'SHUTDOWN_GRACE_MS must be a whole number' })
+  @Min(1_000)
+  @Max(600_000)
+  SHUTDOWN_GRACE_MS = 25_000;
+
   /** A suffix for consumer group ids (e.g. to run a second, independent copy of a service). */
   @IsOptional()
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'KAFKA_GROUP_SUFFIX must be 1-64 characters of letters, digits, . _ -' })

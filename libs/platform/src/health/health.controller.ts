@@ -1,14 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { KafkaHealthIndicator } from '@ledgerline/messaging';
+import { ShutdownState } from '../lifecycle/shutdown-state';
 
-/** Liveness says the process serves; readiness says its database and Kafka answer. */
+/**
+ * Liveness says the process serves, and nothing more: a database failover must not get pods killed, since
+ * the services wait it out. Readiness says the database and Kafka answer and the service is not shutting down.
+ */
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -20,6 +25,10 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2_000 }), () => this.kafka.isHealthy('kafka')]);
+    return this.health.check([
+      () => this.shutdown.isHealthy('shutdown'),
+      () => this.database.pingCheck('database', { timeout: 2_000 }),
+      () => this.kafka.isHealthy('kafka'),
+    ]);
   }
 }

@@ -65,6 +65,11 @@ export class PostgresRequestBudget implements RequestBudget {
   ) {
     this.schema = quoteIdent(options.schema);
     this.random = options.random ?? Math.random;
+    // An idle client that loses its server (Postgres restarting) makes the pool emit 'error'; with no
+    // listener that ends the process. A pool handed in may have one already; one that has none gets ours.
+    if (pool.listenerCount('error') === 0) {
+      pool.on('error', (error) => options.logger?.warn(`Xero budget pool lost a connection: ${error.message}`));
+    }
   }
 
   /**
@@ -110,6 +115,11 @@ export class PostgresRequestBudget implements RequestBudget {
 
   private async tryAcquire(tenantId: string): Promise<Decision> {
     const client = await this.pool.connect();
+    // While checked out, a client's 'error' (its server went away mid-transaction) has no pool listener
+    // behind it; the failing query rejects on its own, so the event only has to be caught.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => (lost = error);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, tenantId]);
@@ -131,7 +141,9 @@ export class PostgresRequestBudget implements RequestBudget {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onLost);
+      // A client that lost its server is destroyed rather than handed to the next caller.
+      client.release(lost);
     }
   }
 
@@ -328,11 +340,15 @@ export class PostgresRequestBudget implements RequestBudget {
     try {
       return await operation();
     } catch (error) {
-      throw new XeroClientException({
+      const unavailable = new XeroClientException({
         code: XeroErrorCode.Network,
         retriable: true,
         message: `The shared Xero budget store is unavailable: ${error instanceof Error ? error.message : String(error)}`,
       });
+      // Kept (not enumerable, so never serialised onto an event) for callers that tell a database outage
+      // from other failures by the driver's error, such as the event consumer's retries.
+      Object.defineProperty(unavailable, 'cause', { value: error, enumerable: false });
+      throw unavailable;
     }
   }
 
