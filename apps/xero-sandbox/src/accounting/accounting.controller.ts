@@ -52,6 +52,13 @@ export class AccountingController {
     return this.accounting.write(tenantOf(req), collection, body, writeOptions('upsert', query)).body;
   }
 
+  @Put(':collection/:id/Allocations')
+  @HttpCode(200)
+  allocate(@Req() req: ApiRequest, @Param('collection') collection: string, @Param('id') id: string, @Body() body: unknown, @Query() query: Record<string, string | undefined>): unknown {
+    const { summarizeErrors, unitdp } = writeOptions('create', query);
+    return this.accounting.allocate(tenantOf(req), collection, id, body, { summarizeErrors, unitdp }).body;
+  }
+
   @Post(':collection/:id')
   @HttpCode(200)
   update(@Req() req: ApiRequest, @Param('collection') collection: string, @Param('id') id: string, @Body() body: unknown, @Query() query: Record<string, string | undefined>): unknown {
