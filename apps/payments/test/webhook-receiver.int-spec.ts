@@ -163,7 +163,11 @@ describe('the Xero webhook receiver', () => {
     expect(answer.text).toBe('');
     expect(answer.headers.get('set-cookie')).toBeNull();
     expect(answer.ms).toBeLessThan(1_000);
-    console.log(`a signed delivery was answered in ${answer.ms} ms`);
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) times.push((await signedPost(delivery([xeroEvent(randomUUID())]))).ms);
+    times.sort((a, b) => a - b);
+    expect(times[times.length - 1]).toBeLessThan(2_000);
+    console.log(`signed deliveries answered in ${answer.ms} ms (first), then median ${times[10]} ms, slowest ${times[19]} ms of 20`);
   });
 
   it('refuses forged signatures with 401 and keeps nothing of them', async () => {
@@ -230,9 +234,10 @@ describe('the Xero webhook receiver', () => {
     await eventually('both companies to receive the event', () => received(event.resourceId).length === 2);
     expect(received(event.resourceId).map((e) => e.companyId).sort()).toEqual([first, second].sort());
 
-    // Xero retries the same delivery, and sends the same event again in a later one.
+    // Xero retries the same delivery, sends the same event again in a later one, and twice in one.
     expect((await signedPost(body)).status).toBe(200);
     expect((await signedPost(delivery([event]))).status).toBe(200);
+    expect((await signedPost(delivery([event, event]))).status).toBe(200);
     await allProcessed();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(received(event.resourceId)).toHaveLength(2);
@@ -312,6 +317,25 @@ describe('the Xero webhook receiver', () => {
     const forwarded = await eventually('the stored delivery to be processed after the restart', () => received(event.resourceId)[0], 30_000);
     expect(forwarded.companyId).toBe(companyId);
     expect(await outcomeOf(event)).toBe('forwarded');
+  });
+
+  it('takes up a delivery whose holder died once its lease has ended, and leaves one still leased alone', async () => {
+    const tenantId = randomUUID();
+    const companyId = uniqueId('lease-');
+    await connect(companyId, tenantId);
+    const [abandoned, held] = [xeroEvent(tenantId), xeroEvent(tenantId)];
+    // As a process that claimed them and died would leave them: pending, leased, tried once.
+    for (const [event, leaseEnd] of [[abandoned, `now() - interval '1 second'`], [held, `now() + interval '1 hour'`]] as const) {
+      await db.query(
+        `INSERT INTO payments.webhook_deliveries (id, body, event_count, tries, lease_token, lease_until) VALUES ($1, $2, 1, 1, $3, ${leaseEnd})`,
+        [randomUUID(), JSON.parse(delivery([event])), randomUUID()],
+      );
+    }
+    await eventually('the abandoned delivery to be processed', () => received(abandoned.resourceId)[0], 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(received(held.resourceId)).toHaveLength(0);
+    const { rows } = await db.query(`SELECT status, tries FROM payments.webhook_deliveries WHERE body::text LIKE $1`, [`%${held.resourceId}%`]);
+    expect(rows).toEqual([{ status: 'pending', tries: 1 }]);
   });
 
   it('never writes the webhook key to its output', () => {
