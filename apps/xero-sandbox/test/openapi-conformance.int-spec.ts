@@ -134,6 +134,8 @@ function responseSchemaRef(doc: Doc, path: string, method: string, status: strin
     const noteId = ((note.body['CreditNotes'] as Record<string, unknown>[])[0]['CreditNoteID']) as string;
     const allocation = await org.api('PUT', `/api.xro/2.0/CreditNotes/${noteId}/Allocations`, { Allocations: [{ Invoice: { InvoiceID: invoiceId }, Amount: 5, Date: '2026-05-04' }] });
     await expectOperation('PUT CreditNote Allocations', '/CreditNotes/{CreditNoteID}/Allocations', 'put', '200', allocation);
+    const allocationId = ((allocation.body['Allocations'] as Record<string, unknown>[])[0]['AllocationID']) as string;
+    await expectOperation('DELETE CreditNote Allocation', '/CreditNotes/{CreditNoteID}/Allocations/{AllocationID}', 'delete', '200', await org.api('DELETE', `/api.xro/2.0/CreditNotes/${noteId}/Allocations/${allocationId}`));
     await expectOperation('GET CreditNotes', '/CreditNotes', 'get', '200', await org.api('GET', '/api.xro/2.0/CreditNotes'));
     await expectOperation('GET CreditNote', '/CreditNotes/{CreditNoteID}', 'get', '200', await org.api('GET', `/api.xro/2.0/CreditNotes/${noteId}`));
     await expectOperation('GET Invoice with credit', '/Invoices/{InvoiceID}', 'get', '200', await org.api('GET', `/api.xro/2.0/Invoices/${invoiceId}`));

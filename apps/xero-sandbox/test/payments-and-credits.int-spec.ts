@@ -94,7 +94,21 @@ describe('payments, credit notes, prepayments and overpayments', () => {
     expect(JSON.stringify(tooMuch.body)).toContain('The amount allocated exceeds the remaining credit.');
     await org.api('PUT', `/api.xro/2.0/CreditNotes/${note['CreditNoteID']}/Allocations`, { Allocations: [{ Invoice: { InvoiceID: inv['InvoiceID'] }, Amount: 8 }] });
     expect(first((await org.api('GET', `/api.xro/2.0/CreditNotes/${note['CreditNoteID']}`)).body, 'CreditNotes')).toMatchObject({ Status: 'PAID', RemainingCredit: 0 });
-    expect(await invoiceNow(inv['InvoiceID'] as string)).toMatchObject({ AmountCredited: 23, AmountDue: 92 });
+    const fullyCredited = await invoiceNow(inv['InvoiceID'] as string);
+    expect(fullyCredited).toMatchObject({ AmountCredited: 23, AmountDue: 92 });
+    // Xero lists each credit once on the invoice, with its applied total.
+    expect((fullyCredited['CreditNotes'] as Json[]).map((c) => c['AppliedAmount'])).toEqual([23]);
+
+    // Removing the first allocation gives its 15 back to the note and to what the invoice owes.
+    const firstAllocation = first(allocated.body, 'Allocations')['AllocationID'];
+    const removed = await org.api('DELETE', `/api.xro/2.0/CreditNotes/${note['CreditNoteID']}/Allocations/${firstAllocation}`);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ AllocationID: firstAllocation, Amount: 15, IsDeleted: true, Invoice: { InvoiceID: inv['InvoiceID'] } });
+    expect(first((await org.api('GET', `/api.xro/2.0/CreditNotes/${note['CreditNoteID']}`)).body, 'CreditNotes')).toMatchObject({ Status: 'AUTHORISED', RemainingCredit: 15, AppliedAmount: 8 });
+    const afterRemoval = await invoiceNow(inv['InvoiceID'] as string);
+    expect(afterRemoval).toMatchObject({ AmountCredited: 8, AmountDue: 107 });
+    expect((afterRemoval['CreditNotes'] as Json[]).map((c) => c['AppliedAmount'])).toEqual([8]);
+    expect((await org.api('DELETE', `/api.xro/2.0/CreditNotes/${note['CreditNoteID']}/Allocations/${firstAllocation}`)).status).toBe(404);
 
     // An invoice with credit allocated can no longer be voided or edited.
     const voided = await org.api('POST', `/api.xro/2.0/Invoices/${inv['InvoiceID']}`, { Invoices: [{ Status: 'VOIDED' }] });

@@ -5,7 +5,7 @@ import { envelope, GUID } from '../common/xero-json';
 import { ResourceStore, StoredRecord, XeroRecord } from '../store/resource-store.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { findResource } from './accounting.registry';
-import { allocationsOf } from './allocations';
+import { allocationRemovalOf, allocationsOf } from './allocations';
 import { ChangeKind, ResourceDefinition, WriteContext } from './resource-definition';
 import { parseWhere, WhereClauseError } from './where-clause';
 
@@ -152,6 +152,18 @@ export class AccountingService {
     outcome.commit();
     const items = outcome.results.map((r) => (options.summarizeErrors ? r.element : { ...r.element, StatusAttributeString: r.failed ? 'ERROR' : 'OK' }));
     return { status: 200, body: envelope(this.clock.now(), { Allocations: items }) };
+  }
+
+  /** DELETE /{CreditNotes|Prepayments|Overpayments}/{id}/Allocations/{AllocationID}: answers the Allocation, IsDeleted. */
+  deleteAllocation(tenantId: string, collection: string, id: string, allocationId: string): ApiResult {
+    const credit = this.resource(collection);
+    if (!credit.allocatable) throw SandboxException.notFound();
+    const source = this.findById(tenantId, credit, id);
+    if (!source) throw SandboxException.notFound();
+    const outcome = this.writeElements(tenantId, allocationRemovalOf(credit, source.id, allocationId), [{ AllocationID: allocationId }], { mode: 'create', summarizeErrors: true, unitdp: 2 });
+    if (outcome.failed > 0) throw SandboxException.notFound();
+    outcome.commit();
+    return { status: 200, body: outcome.results[0].element };
   }
 
   /** Allocates a credit on behalf of a Xero user (test API): same rules, same webhooks, errors as a 400. */

@@ -24,6 +24,26 @@ function findInvoice(ref: unknown, ctx: WriteContext): StoredRecord | undefined 
 }
 
 /**
+ * The invoice's list of one kind of credit, with `amount` more applied from `source` (less when negative):
+ * one entry per credit carrying its applied total, as Xero lists them; an entry at zero leaves the list.
+ */
+function withApplied(list: unknown, kind: (typeof CREDIT_KINDS)[string], source: StoredRecord, amount: Decimal, date: number): XeroRecord[] {
+  const entries = ((list as XeroRecord[] | undefined) ?? []).map((e) => ({ ...e }));
+  const entry = entries.find((e) => String(e[kind.idField]).toLowerCase() === source.id.toLowerCase());
+  if (entry) entry['AppliedAmount'] = money(entry['AppliedAmount']).plus(amount).toNumber();
+  else
+    entries.push({
+      [kind.idField]: source.id,
+      ...(kind.numberField ? { [kind.numberField]: source.data[kind.numberField] } : {}),
+      Type: source.data['Type'],
+      Date: msDate(date),
+      Total: source.data['Total'],
+      AppliedAmount: amount.toNumber(),
+    });
+  return entries.filter((e) => !money(e['AppliedAmount']).isZero());
+}
+
+/**
  * Allocations of one credit (credit note, prepayment or overpayment) to invoices, as a resource the generic
  * write engine runs: each element is checked against the credit and the invoice as they stand inside the
  * request (earlier elements included), and its commit lowers the credit's RemainingCredit and the invoice's
@@ -93,18 +113,10 @@ export function allocationsOf(credit: ResourceDefinition, creditId: string): Res
           commitCtx.saveRelated(credit.collection, { ...creditNow, updatedAt: commitCtx.now, data: creditData }, 'UPDATE');
 
           const invoiceData = { ...invoiceNow.data };
+          const listField = `${kind.single}s`;
           const credited = money(invoiceData['AmountCredited']).plus(amount);
           const due = money(invoiceData['Total']).minus(money(invoiceData['AmountPaid'])).minus(credited);
-          const listField = `${kind.single}s`;
-          const summary: XeroRecord = {
-            [kind.idField]: source.id,
-            ...(kind.numberField ? { [kind.numberField]: source.data[kind.numberField] } : {}),
-            Type: source.data['Type'],
-            Date: msDate(date),
-            Total: source.data['Total'],
-            AppliedAmount: amount.toNumber(),
-          };
-          invoiceData[listField] = [...((invoiceData[listField] as XeroRecord[] | undefined) ?? []), summary];
+          invoiceData[listField] = withApplied(invoiceData[listField], kind, source, amount, date);
           invoiceData['AmountCredited'] = credited.toNumber();
           invoiceData['AmountDue'] = due.toNumber();
           if (due.isZero()) {
@@ -119,3 +131,53 @@ export function allocationsOf(credit: ResourceDefinition, creditId: string): Res
   };
 }
 
+
+/**
+ * Removing one allocation (DELETE /{Collection}/{id}/Allocations/{AllocationID}): the allocation is kept,
+ * marked IsDeleted, and the credit and the invoice take the amount back, both in one step.
+ */
+export function allocationRemovalOf(credit: ResourceDefinition, creditId: string, allocationId: string): ResourceDefinition {
+  const kind = CREDIT_KINDS[credit.collection];
+  if (!kind) throw new Error(`${credit.collection} cannot be allocated`);
+  return {
+    collection: 'Allocations',
+    idField: 'AllocationID',
+    findExisting: () => undefined,
+    write(input, _existing, ctx) {
+      const source = ctx.find(credit.collection, creditId);
+      const allocation = ((source?.data['Allocations'] as XeroRecord[] | undefined) ?? []).find((a) => String(a['AllocationID']).toLowerCase() === allocationId.toLowerCase() && a['IsDeleted'] !== true);
+      if (!source || !allocation) return { ok: false, errors: ['Allocation could not be found.'], echo: input };
+      const invoiceId = String((allocation['Invoice'] as XeroRecord)['InvoiceID']);
+      const invoice = ctx.find('Invoices', invoiceId);
+      if (!invoice) return { ok: false, errors: ['Invoice could not be found.'], echo: input };
+      const amount = money(allocation['Amount']);
+      const data: XeroRecord = { ...allocation, Invoice: { InvoiceID: invoice.id, InvoiceNumber: invoice.data['InvoiceNumber'] }, IsDeleted: true };
+      return {
+        ok: true,
+        data,
+        commit: (commitCtx) => {
+          const creditData: XeroRecord = {
+            ...source.data,
+            Allocations: ((source.data['Allocations'] as XeroRecord[]) ?? []).map((a) => (a['AllocationID'] === allocation['AllocationID'] ? { ...a, IsDeleted: true } : a)),
+          };
+          const applied = allocatedFrom(creditData);
+          Object.assign(creditData, { AppliedAmount: applied.toNumber(), RemainingCredit: money(creditData['Total']).minus(applied).toNumber(), Status: 'AUTHORISED', UpdatedDateUTC: msDate(commitCtx.now) });
+          commitCtx.saveRelated(credit.collection, { ...source, updatedAt: commitCtx.now, data: creditData }, 'UPDATE');
+
+          const invoiceData = { ...invoice.data };
+          const listField = `${kind.single}s`;
+          invoiceData[listField] = withApplied(invoiceData[listField], kind, source, amount.negated(), commitCtx.now);
+          const credited = money(invoiceData['AmountCredited']).minus(amount);
+          invoiceData['AmountCredited'] = credited.toNumber();
+          invoiceData['AmountDue'] = money(invoiceData['Total']).minus(money(invoiceData['AmountPaid'])).minus(credited).toNumber();
+          if (invoiceData['Status'] === 'PAID') {
+            invoiceData['Status'] = 'AUTHORISED';
+            delete invoiceData['FullyPaidOnDate'];
+          }
+          invoiceData['UpdatedDateUTC'] = msDate(commitCtx.now);
+          commitCtx.saveRelated('Invoices', { ...invoice, updatedAt: commitCtx.now, data: invoiceData }, 'UPDATE');
+        },
+      };
+    },
+  };
+}
