@@ -31,6 +31,7 @@ export XERO_API_BASE_URL="${XERO_API_BASE_URL:-http://127.0.0.1:4010}"
 export CONNECTIONS_INTERNAL_URL="${CONNECTIONS_INTERNAL_URL:-http://127.0.0.1:3001}"
 export XERO_REDIRECT_URI="${XERO_REDIRECT_URI:-http://127.0.0.1:3001/v1/connections/xero/callback}"
 export SANDBOX_WEBHOOK_URL="${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:3004/v1/webhooks/xero}"
+export XERO_WEBHOOK_KEY="${XERO_WEBHOOK_KEY:-${SANDBOX_WEBHOOK_KEY:-ledgerline-dev-webhook-key}}" # the sandbox's dev key (apps/xero-sandbox/src/config/sandbox-config.ts)
 export SANDBOX_STATE_FILE="${SANDBOX_STATE_FILE:-tmp/sandbox-state.json}"
 
 pids=()

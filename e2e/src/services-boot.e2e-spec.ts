@@ -32,6 +32,7 @@ beforeAll(async () => {
     JWT_SECRET: 'boot-test-jwt-secret-0123456789abcdef0123456789',
     TOKEN_ENCRYPTION_KEYS: `boot:${randomBytes(32).toString('base64')}`,
     TOKEN_ENCRYPTION_ACTIVE_KEY: 'boot',
+    XERO_WEBHOOK_KEY: 'boot-test-webhook-key-0123456789',
   };
 });
 

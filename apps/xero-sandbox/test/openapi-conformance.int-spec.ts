@@ -12,6 +12,9 @@ import { call, organisationWithToken, startSandbox } from './support/sandbox-har
  * The sandbox's responses, validated with ajv against Xero's own published OpenAPI descriptions.
  * Those live outside the repository (../shared/xero-openapi); without them this suite is skipped.
  */
+// Webhook deliveries run on real timers: on a loaded machine they can take seconds.
+jest.setTimeout(30_000);
+
 const repoRoot = resolve(__dirname, '../../..');
 const specDir = resolve(repoRoot, '../shared/xero-openapi');
 const haveSpecs = existsSync(resolve(specDir, 'xero_accounting.yaml'));
@@ -125,6 +128,31 @@ function responseSchemaRef(doc: Doc, path: string, method: string, status: strin
     await expectOperation('GET PurchaseOrders', '/PurchaseOrders', 'get', '200', await org.api('GET', '/api.xro/2.0/PurchaseOrders'));
   });
 
+  it('credit notes, prepayments and overpayments: create, list, get, allocate', async () => {
+    const line = { Description: 'Refund', Quantity: 1, UnitAmount: 10, AccountCode: '200', TaxType: 'OUTPUT2' };
+    const invoice = await org.api('PUT', '/api.xro/2.0/Invoices', { Invoices: [{ Type: 'ACCREC', Status: 'AUTHORISED', Contact: { ContactID: ids['contact'] }, LineItems: [{ ...line, UnitAmount: 200 }] }] });
+    const invoiceId = ((invoice.body['Invoices'] as Record<string, unknown>[])[0]['InvoiceID']) as string;
+    const note = await org.api('PUT', '/api.xro/2.0/CreditNotes', { CreditNotes: [{ Type: 'ACCRECCREDIT', Status: 'AUTHORISED', Contact: { ContactID: ids['contact'] }, Date: '2026-05-03', LineItems: [line] }] });
+    await expectOperation('PUT CreditNotes', '/CreditNotes', 'put', '200', note);
+    const noteId = ((note.body['CreditNotes'] as Record<string, unknown>[])[0]['CreditNoteID']) as string;
+    const allocation = await org.api('PUT', `/api.xro/2.0/CreditNotes/${noteId}/Allocations`, { Allocations: [{ Invoice: { InvoiceID: invoiceId }, Amount: 5, Date: '2026-05-04' }] });
+    await expectOperation('PUT CreditNote Allocations', '/CreditNotes/{CreditNoteID}/Allocations', 'put', '200', allocation);
+    const allocationId = ((allocation.body['Allocations'] as Record<string, unknown>[])[0]['AllocationID']) as string;
+    await expectOperation('DELETE CreditNote Allocation', '/CreditNotes/{CreditNoteID}/Allocations/{AllocationID}', 'delete', '200', await org.api('DELETE', `/api.xro/2.0/CreditNotes/${noteId}/Allocations/${allocationId}`));
+    await expectOperation('GET CreditNotes', '/CreditNotes', 'get', '200', await org.api('GET', '/api.xro/2.0/CreditNotes'));
+    await expectOperation('GET CreditNote', '/CreditNotes/{CreditNoteID}', 'get', '200', await org.api('GET', `/api.xro/2.0/CreditNotes/${noteId}`));
+    await expectOperation('GET Invoice with credit', '/Invoices/{InvoiceID}', 'get', '200', await org.api('GET', `/api.xro/2.0/Invoices/${invoiceId}`));
+
+    for (const [kind, collection, idField] of [['prepayments', 'Prepayments', 'PrepaymentID'], ['overpayments', 'Overpayments', 'OverpaymentID']] as const) {
+      const created = await call(sandbox, 'POST', `/__sandbox/organisations/${org.tenantId}/${kind}`, { body: { contactId: ids['contact'], amount: 20 } });
+      const id = (created.body[collection] as Record<string, unknown>)[idField] as string;
+      await expectOperation(`GET ${collection}`, `/${collection}`, 'get', '200', await org.api('GET', `/api.xro/2.0/${collection}`));
+      await expectOperation(`GET ${collection} by id`, `/${collection}/{${idField}}`, 'get', '200', await org.api('GET', `/api.xro/2.0/${collection}/${id}`));
+      const allocated = await org.api('PUT', `/api.xro/2.0/${collection}/${id}/Allocations`, { Allocations: [{ Invoice: { InvoiceID: invoiceId }, Amount: 20, Date: '2026-05-05' }] });
+      await expectOperation(`PUT ${collection} Allocations`, `/${collection}/{${idField}}/Allocations`, 'put', '200', allocated);
+    }
+  });
+
   it('organisation settings: accounts, items, tax rates, tracking categories, organisation', async () => {
     await expectOperation('GET Accounts', '/Accounts', 'get', '200', await org.api('GET', '/api.xro/2.0/Accounts'));
     await expectOperation('PUT Accounts', '/Accounts', 'put', '200', await org.api('PUT', '/api.xro/2.0/Accounts', { Code: '201', Name: 'Online Sales', Type: 'REVENUE', TaxType: 'OUTPUT2' }));
@@ -170,12 +198,25 @@ function responseSchemaRef(doc: Doc, path: string, method: string, status: strin
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     try {
+      // Earlier tests' events still queued (with no URL yet) are dropped first: the published spec's category
+      // list predates PAYMENT, PREPAYMENT and OVERPAYMENT, which they include.
+      await call(sandbox, 'POST', '/__sandbox/webhooks/flush');
       await call(sandbox, 'PUT', '/__sandbox/webhooks', { body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, key: 'spec-key', batchDelayMs: 10 } });
       await org.api('PUT', '/api.xro/2.0/Contacts', { Contacts: [{ Name: 'Webhook Spec' }] });
       const deadline = Date.now() + 3000;
       while (bodies.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(bodies.length).toBeGreaterThanOrEqual(3);
       expectValid(schema('#/components/schemas/WebhookEvent'), JSON.parse(bodies[2]), 'WebhookEvent');
+
+      // A credit note's event carries its Type and Status, as Xero's CreditNoteWebhookEvent says.
+      const seen = bodies.length;
+      await call(sandbox, 'POST', `/__sandbox/organisations/${org.tenantId}/credit-notes`, { body: { contactId: ids['contact'], amount: 3 } });
+      const noteDeadline = Date.now() + 10_000;
+      while (bodies.length === seen && Date.now() < noteDeadline) await new Promise((r) => setTimeout(r, 20));
+      expect(bodies.length).toBeGreaterThan(seen);
+      const creditNoteBatch = JSON.parse(bodies[seen]);
+      expect(creditNoteBatch.events.map((e: { eventCategory: string }) => e.eventCategory)).toEqual(['CREDITNOTE']);
+      expectValid(schema('#/components/schemas/CreditNoteWebhookEvent'), creditNoteBatch, 'CreditNoteWebhookEvent');
     } finally {
       await new Promise((r) => receiver.close(r));
     }

@@ -1,4 +1,4 @@
-import { Contact, Invoice, LineAmountTypes, Payment, XeroClient } from 'xero-node';
+import { Contact, CreditNote, Invoice, LineAmountTypes, Payment, XeroClient } from 'xero-node';
 import { Sandbox } from '../src/sandbox';
 import { call, DEV_CLIENT, startSandbox } from './support/sandbox-harness';
 
@@ -77,6 +77,35 @@ describe('xero-node against the sandbox', () => {
 
     const byStatus = await xero.accountingApi.getInvoices(tenantId, undefined, 'Status=="PAID" && Reference=="JOB-77"');
     expect(byStatus.body.invoices!.map((i) => i.invoiceID)).toEqual([created.invoiceID]);
+  });
+
+  it('raises a credit note, allocates it and a prepayment to an invoice, and reads the balance', async () => {
+    const contact = (await xero.accountingApi.createContacts(tenantId, { contacts: [{ name: 'Pohutukawa Dental' }] })).body.contacts![0];
+    const invoice = (
+      await xero.accountingApi.createInvoices(tenantId, {
+        invoices: [{ type: Invoice.TypeEnum.ACCREC, contact: { contactID: contact.contactID }, status: Invoice.StatusEnum.AUTHORISED, lineItems: [{ description: 'Check-up', quantity: 1, unitAmount: 100, accountCode: '200', taxType: 'OUTPUT2' }] }],
+      })
+    ).body.invoices![0];
+    const note = (
+      await xero.accountingApi.createCreditNotes(tenantId, {
+        creditNotes: [{ type: CreditNote.TypeEnum.ACCRECCREDIT, contact: { contactID: contact.contactID }, status: CreditNote.StatusEnum.AUTHORISED, lineItems: [{ description: 'Goodwill', quantity: 1, unitAmount: 10, accountCode: '200', taxType: 'OUTPUT2' }] }],
+      })
+    ).body.creditNotes![0];
+    expect(note).toMatchObject({ creditNoteNumber: 'CN-0001', total: 11.5, remainingCredit: 11.5 });
+
+    const allocation = (await xero.accountingApi.createCreditNoteAllocation(tenantId, note.creditNoteID!, { allocations: [{ invoice: { invoiceID: invoice.invoiceID }, amount: 11.5, date: '2026-03-05' }] })).body.allocations![0];
+    expect(allocation.amount).toBe(11.5);
+
+    const prepaid = await call(sandbox, 'POST', `/__sandbox/organisations/${tenantId}/prepayments`, { body: { contactId: contact.contactID, amount: 50 } });
+    const prepaymentId = (prepaid.body['Prepayments'] as Record<string, unknown>)['PrepaymentID'] as string;
+    const prepayments = (await xero.accountingApi.getPrepayments(tenantId)).body.prepayments!;
+    expect(prepayments.map((p) => [p.prepaymentID, p.remainingCredit])).toEqual([[prepaymentId, 50]]);
+    await xero.accountingApi.createPrepaymentAllocations(tenantId, prepaymentId, { allocations: [{ invoice: { invoiceID: invoice.invoiceID }, amount: 20, date: '2026-03-06' }] });
+
+    const read = (await xero.accountingApi.getInvoice(tenantId, invoice.invoiceID!)).body.invoices![0];
+    expect(read).toMatchObject({ total: 115, amountPaid: 0, amountCredited: 31.5, amountDue: 83.5 });
+    expect(read.creditNotes!.map((c) => [c.creditNoteID, c.appliedAmount])).toEqual([[note.creditNoteID, 11.5]]);
+    expect(read.prepayments!.map((p) => [p.prepaymentID, p.appliedAmount])).toEqual([[prepaymentId, 20]]);
   });
 
   it('surfaces a Xero validation error through xero-node', async () => {

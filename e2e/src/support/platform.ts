@@ -43,6 +43,7 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
   const jwt: JwtSettings = { secret: `jwt-${randomBytes(24).toString('hex')}`, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
   const internalToken = `internal-${randomBytes(24).toString('hex')}`;
   const encryptionKey = randomBytes(32).toString('base64');
+  const webhookKey = `webhook-${randomBytes(24).toString('hex')}`;
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
   const connectionsUrl = `http://127.0.0.1:${ports.connections}`;
 
@@ -64,6 +65,7 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
     JWT_AUDIENCE: jwt.audience,
     TOKEN_ENCRYPTION_KEYS: `e2e:${encryptionKey}`,
     TOKEN_ENCRYPTION_ACTIVE_KEY: 'e2e',
+    XERO_WEBHOOK_KEY: webhookKey,
     ...options.env,
   };
 
@@ -90,7 +92,7 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
     probe,
     prefix,
     jwt,
-    secrets: [jwt.secret, internalToken, encryptionKey],
+    secrets: [jwt.secret, internalToken, encryptionKey, webhookKey],
     topic: (name) => `${prefix}${name}`,
     restartService: async (name, signal = 'SIGTERM') => {
       const code = await services[name].stop(signal);

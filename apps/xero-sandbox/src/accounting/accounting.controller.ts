@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req, UseFilters } from '@nestjs/common';
 import { ClockService } from '../clock/clock.service';
 import { ApiRequest } from '../common/request-context';
 import { SandboxExceptionFilter } from '../common/sandbox-exception.filter';
@@ -50,6 +50,19 @@ export class AccountingController {
   @HttpCode(200)
   createOrUpdate(@Req() req: ApiRequest, @Param('collection') collection: string, @Body() body: unknown, @Query() query: Record<string, string | undefined>): unknown {
     return this.accounting.write(tenantOf(req), collection, body, writeOptions('upsert', query)).body;
+  }
+
+  @Put(':collection/:id/Allocations')
+  @HttpCode(200)
+  allocate(@Req() req: ApiRequest, @Param('collection') collection: string, @Param('id') id: string, @Body() body: unknown, @Query() query: Record<string, string | undefined>): unknown {
+    const { summarizeErrors, unitdp } = writeOptions('create', query);
+    return this.accounting.allocate(tenantOf(req), collection, id, body, { summarizeErrors, unitdp }).body;
+  }
+
+  @Delete(':collection/:id/Allocations/:allocationId')
+  @HttpCode(200)
+  deleteAllocation(@Req() req: ApiRequest, @Param('collection') collection: string, @Param('id') id: string, @Param('allocationId') allocationId: string): unknown {
+    return this.accounting.deleteAllocation(tenantOf(req), collection, id, allocationId).body;
   }
 
   @Post(':collection/:id')

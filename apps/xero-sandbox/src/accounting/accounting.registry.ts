@@ -1,5 +1,6 @@
 import { contactsResource } from './contacts.resource';
-import { invoicesResource, purchaseOrdersResource, quotesResource } from './documents.resource';
+import { overpaymentsResource, prepaymentsResource } from './credits.resource';
+import { creditNotesResource, invoicesResource, purchaseOrdersResource, quotesResource } from './documents.resource';
 import { paymentsResource } from './payments.resource';
 import { ResourceDefinition } from './resource-definition';
 import { accountsResource, itemsResource, taxRatesResource, trackingCategoriesResource } from './settings.resources';
@@ -10,6 +11,9 @@ export const ACCOUNTING_RESOURCES: ResourceDefinition[] = [
   quotesResource,
   purchaseOrdersResource,
   paymentsResource,
+  creditNotesResource,
+  prepaymentsResource,
+  overpaymentsResource,
   accountsResource,
   itemsResource,
   taxRatesResource,

@@ -5,6 +5,7 @@ import { envelope, GUID } from '../common/xero-json';
 import { ResourceStore, StoredRecord, XeroRecord } from '../store/resource-store.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { findResource } from './accounting.registry';
+import { allocationRemovalOf, allocationsOf } from './allocations';
 import { ChangeKind, ResourceDefinition, WriteContext } from './resource-definition';
 import { parseWhere, WhereClauseError } from './where-clause';
 
@@ -134,6 +135,47 @@ export class AccountingService {
     return { status: 200, body: envelope(this.clock.now(), { [definition.collection]: items }) };
   }
 
+  /**
+   * PUT /{CreditNotes|Prepayments|Overpayments}/{id}/Allocations: allocates the credit to invoices, with the
+   * same batch and summarizeErrors semantics as other writes; the answer is `{"Allocations":[…]}`.
+   */
+  allocate(tenantId: string, collection: string, id: string, body: unknown, options: Omit<WriteOptions, 'mode' | 'pathId'>): ApiResult {
+    const credit = this.resource(collection);
+    if (!credit.allocatable) throw SandboxException.notFound();
+    const source = this.findById(tenantId, credit, id);
+    if (!source) throw SandboxException.notFound();
+    const allocations = allocationsOf(credit, source.id);
+    const outcome = this.writeElements(tenantId, allocations, this.elementsOf(allocations, body), { ...options, mode: 'create' });
+    if (outcome.failed > 0 && options.summarizeErrors) {
+      throw SandboxException.validation(outcome.results.filter((r) => r.failed).map((r) => r.element as ValidationElement));
+    }
+    outcome.commit();
+    const items = outcome.results.map((r) => (options.summarizeErrors ? r.element : { ...r.element, StatusAttributeString: r.failed ? 'ERROR' : 'OK' }));
+    return { status: 200, body: envelope(this.clock.now(), { Allocations: items }) };
+  }
+
+  /** DELETE /{CreditNotes|Prepayments|Overpayments}/{id}/Allocations/{AllocationID}: answers the Allocation, IsDeleted. */
+  deleteAllocation(tenantId: string, collection: string, id: string, allocationId: string): ApiResult {
+    const credit = this.resource(collection);
+    if (!credit.allocatable) throw SandboxException.notFound();
+    const source = this.findById(tenantId, credit, id);
+    if (!source) throw SandboxException.notFound();
+    const outcome = this.writeElements(tenantId, allocationRemovalOf(credit, source.id, allocationId), [{ AllocationID: allocationId }], { mode: 'create', summarizeErrors: true, unitdp: 2 });
+    if (outcome.failed > 0) throw SandboxException.notFound();
+    outcome.commit();
+    return { status: 200, body: outcome.results[0].element };
+  }
+
+  /** Allocates a credit on behalf of a Xero user (test API): same rules, same webhooks, errors as a 400. */
+  allocateAsUser(tenantId: string, collection: string, id: string, elements: XeroRecord[]): StoredRecord[] {
+    const credit = this.resource(collection);
+    const source = credit.allocatable ? this.store.get(tenantId, credit.collection, id) : undefined;
+    if (!source) throw SandboxException.notFound(`${credit.collection} ${id} does not exist`);
+    const outcome = this.writeElements(tenantId, allocationsOf(credit, source.id), elements, { mode: 'create', summarizeErrors: true, unitdp: 4 });
+    if (outcome.failed > 0) throw SandboxException.validation(outcome.results.filter((r) => r.failed).map((r) => r.element as ValidationElement));
+    return outcome.commit();
+  }
+
   /** Writes on behalf of a Xero user (test API): same rules, same webhooks, errors as a 400. */
   writeAsUser(tenantId: string, collection: string, elements: XeroRecord[], mode: 'create' | 'upsert' = 'upsert'): StoredRecord[] {
     const definition = this.resource(collection);
@@ -205,8 +247,8 @@ export class AccountingService {
         for (const { type, record, change } of staged.values()) {
           this.store.save(tenantId, type, record);
           saved.push(record);
-          const category = findResource(type)?.webhookCategory;
-          if (category) this.webhooks.notify(tenantId, category, record.id, change);
+          const resource = findResource(type);
+          if (resource?.webhookCategory) this.webhooks.notify(tenantId, resource.webhookCategory, record.id, change, resource.webhookData?.(record));
         }
         return saved;
       },

@@ -4,6 +4,7 @@ import { StoredRecord, XeroRecord } from '../store/resource-store.service';
 import { contactSummary, resolveContact } from './contacts.resource';
 import { lineAmountTypesOf, money, priceLines } from './document-lines';
 import { ListOptions, ResourceDefinition, sameText, str, WriteContext } from './resource-definition';
+import type { WebhookCategory } from '../webhooks/webhooks.service';
 
 const NOT_MODIFIABLE = 'Invoice not of valid status for modification';
 const HAS_PAYMENTS = 'This document cannot be edited as it has a payment or credit note allocated to it.';
@@ -25,6 +26,11 @@ interface DocumentSpec {
   /** Document-specific validation and derived fields (payments for invoices). */
   finish?: (doc: XeroRecord, existing: StoredRecord | undefined, errors: string[], ctx: WriteContext) => void;
   listWithoutLines?: boolean;
+  webhookCategory?: WebhookCategory;
+  webhookData?: ResourceDefinition['webhookData'];
+  allocatable?: boolean;
+  /** What already settles the document (payments, allocated credit): while above zero it cannot be edited or voided. */
+  settled?: (doc: XeroRecord | undefined) => ReturnType<typeof money>;
   /** Quotes spell LineAmountTypes in capitals (EXCLUSIVE), per Xero's QuoteLineAmountTypes. */
   upperCaseLineAmountTypes?: boolean;
 }
@@ -36,11 +42,13 @@ function documentDate(value: unknown, field: string, errors: string[]): number |
   return parsed === undefined ? undefined : startOfUtcDay(parsed);
 }
 
-function createDocumentResource(spec: DocumentSpec): ResourceDefinition {
+export function createDocumentResource(spec: DocumentSpec): ResourceDefinition {
   return {
     collection: spec.collection,
     idField: spec.idField,
-    webhookCategory: spec.collection === 'Invoices' ? 'INVOICE' : undefined,
+    webhookCategory: spec.webhookCategory,
+    webhookData: spec.webhookData,
+    allocatable: spec.allocatable,
     sort: (a, b) => a.createdAt - b.createdAt,
     findExisting(input, ctx) {
       const id = str(input[spec.idField]);
@@ -66,10 +74,10 @@ function createDocumentResource(spec: DocumentSpec): ResourceDefinition {
       if (!previousStatus && spec.statuses.includes(status) && !spec.createStatuses.includes(status)) {
         errors.push(`A new ${spec.label.toLowerCase()} cannot be created with status ${status}.`);
       }
-      const amountPaid = money(before?.['AmountPaid']);
+      const settled = spec.settled ? spec.settled(before) : money(before?.['AmountPaid']);
       if (previousStatus) {
         const changesContent = ['LineItems', 'Contact', 'Date', 'DueDate', 'LineAmountTypes'].some((f) => input[f] !== undefined);
-        if (previousStatus === 'PAID' || (amountPaid.gt(0) && (changesContent || status !== previousStatus))) {
+        if (previousStatus === 'PAID' || (settled.gt(0) && (changesContent || status !== previousStatus))) {
           errors.push(HAS_PAYMENTS);
         } else if (status !== previousStatus && !(spec.transitions[previousStatus] ?? []).includes(status)) {
           errors.push(spec.collection === 'Invoices' ? NOT_MODIFIABLE : `${spec.label} not of valid status for modification`);
@@ -148,20 +156,24 @@ export const invoicesResource = createDocumentResource({
   salesSide: (doc) => doc['Type'] !== 'ACCPAY',
   fields: ['DueDate', 'ExpectedPaymentDate', 'PlannedPaymentDate'],
   listWithoutLines: true,
+  webhookCategory: 'INVOICE',
+  settled: (doc) => money(doc?.['AmountPaid']).plus(money(doc?.['AmountCredited'])),
   finish(doc, existing, errors) {
     const type = doc['Type'];
     if (type === undefined) errors.push('Invoice Type must be specified.');
     else if (type !== 'ACCREC' && type !== 'ACCPAY') errors.push(`Invoice Type '${type}' is not valid. Use ACCREC or ACCPAY.`);
     if (existing && existing.data['Type'] !== type) errors.push('The Type of an existing invoice cannot be changed.');
     const paid = money(existing?.data['AmountPaid']);
-    if (paid.gt(money(doc['Total']))) errors.push('The invoice total cannot be less than the amount already paid.');
+    const credited = money(existing?.data['AmountCredited']);
+    if (paid.plus(credited).gt(money(doc['Total']))) errors.push('The invoice total cannot be less than the amount already paid.');
+    // Payments and allocated credit are kept through edits; only their own calls change them.
     doc['Payments'] = existing?.data['Payments'] ?? [];
-    doc['CreditNotes'] = [];
-    doc['Prepayments'] = [];
-    doc['Overpayments'] = [];
+    doc['CreditNotes'] = existing?.data['CreditNotes'] ?? [];
+    doc['Prepayments'] = existing?.data['Prepayments'] ?? [];
+    doc['Overpayments'] = existing?.data['Overpayments'] ?? [];
     doc['AmountPaid'] = paid.toNumber();
-    doc['AmountCredited'] = 0;
-    doc['AmountDue'] = ['DELETED', 'VOIDED'].includes(String(doc['Status'])) ? 0 : money(doc['Total']).minus(paid).toNumber();
+    doc['AmountCredited'] = credited.toNumber();
+    doc['AmountDue'] = ['DELETED', 'VOIDED'].includes(String(doc['Status'])) ? 0 : money(doc['Total']).minus(paid).minus(credited).toNumber();
     doc['IsDiscounted'] = (doc['LineItems'] as XeroRecord[]).some((l) => l['DiscountRate'] !== undefined);
   },
 });
@@ -191,4 +203,41 @@ export const purchaseOrdersResource = createDocumentResource({
   transitions: { DRAFT: ['SUBMITTED', 'AUTHORISED', 'DELETED'], SUBMITTED: ['DRAFT', 'AUTHORISED', 'DELETED'], AUTHORISED: ['BILLED', 'DELETED'], BILLED: ['AUTHORISED'] },
   salesSide: () => false,
   fields: ['DeliveryDate'],
+});
+
+/** What has been allocated from a credit (credit note, prepayment, overpayment) so far. */
+export const allocatedFrom = (doc: XeroRecord | undefined) =>
+  ((doc?.['Allocations'] as XeroRecord[] | undefined) ?? []).filter((a) => a['IsDeleted'] !== true).reduce((sum, a) => sum.plus(money(a['Amount'])), money(0));
+
+/**
+ * Credit notes: documents like invoices (lines, tax, CN- numbering for sales ones) whose total is a credit.
+ * Allocating one to an invoice (PUT /CreditNotes/{id}/Allocations) lowers its RemainingCredit and the
+ * invoice's AmountDue; a fully allocated note is PAID.
+ */
+export const creditNotesResource = createDocumentResource({
+  collection: 'CreditNotes',
+  idField: 'CreditNoteID',
+  numberField: 'CreditNoteNumber',
+  numberPrefix: (doc) => (doc['Type'] === 'ACCRECCREDIT' ? 'CN-' : undefined),
+  label: 'Credit Note',
+  statuses: ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'DELETED', 'VOIDED'],
+  createStatuses: ['DRAFT', 'SUBMITTED', 'AUTHORISED'],
+  transitions: { DRAFT: ['SUBMITTED', 'AUTHORISED', 'DELETED'], SUBMITTED: ['DRAFT', 'AUTHORISED', 'DELETED'], AUTHORISED: ['VOIDED'] },
+  salesSide: (doc) => doc['Type'] !== 'ACCPAYCREDIT',
+  fields: ['DueDate'],
+  webhookCategory: 'CREDITNOTE',
+  webhookData: (record) => ({ Type: record.data['Type'], Status: record.data['Status'] }),
+  allocatable: true,
+  settled: allocatedFrom,
+  finish(doc, existing, errors) {
+    const type = doc['Type'];
+    if (type === undefined) errors.push('Credit Note Type must be specified.');
+    else if (type !== 'ACCRECCREDIT' && type !== 'ACCPAYCREDIT') errors.push(`Credit Note Type '${type}' is not valid. Use ACCRECCREDIT or ACCPAYCREDIT.`);
+    if (existing && existing.data['Type'] !== type) errors.push('The Type of an existing credit note cannot be changed.');
+    const allocated = allocatedFrom(existing?.data);
+    doc['Allocations'] = existing?.data['Allocations'] ?? [];
+    doc['Payments'] = existing?.data['Payments'] ?? [];
+    doc['AppliedAmount'] = allocated.toNumber();
+    doc['RemainingCredit'] = ['DELETED', 'VOIDED'].includes(String(doc['Status'])) ? 0 : money(doc['Total']).minus(allocated).toNumber();
+  },
 });

@@ -27,7 +27,8 @@ function findAccount(ref: unknown, ctx: WriteContext): { account?: StoredRecord;
 function applyToInvoice(invoice: StoredRecord, payment: XeroRecord, delta: Decimal, ctx: WriteContext): void {
   const data = { ...invoice.data };
   const paid = money(data['AmountPaid']).plus(delta);
-  const due = money(data['Total']).minus(paid);
+  // Credit allocated to the invoice (credit notes, prepayments, overpayments) stays where it is.
+  const due = money(data['Total']).minus(paid).minus(money(data['AmountCredited']));
   const summary = { PaymentID: payment['PaymentID'], Date: payment['Date'], Amount: payment['Amount'], Reference: payment['Reference'], CurrencyRate: 1, HasAccount: false, HasValidationErrors: false };
   const payments = ((data['Payments'] as XeroRecord[] | undefined) ?? []).filter((p) => p['PaymentID'] !== payment['PaymentID']);
   data['Payments'] = delta.isNegative() ? payments : [...payments, summary];
@@ -51,6 +52,7 @@ function applyToInvoice(invoice: StoredRecord, payment: XeroRecord, delta: Decim
 export const paymentsResource: ResourceDefinition = {
   collection: 'Payments',
   idField: 'PaymentID',
+  webhookCategory: 'PAYMENT',
   sort: (a, b) => a.createdAt - b.createdAt,
   findExisting(input, ctx) {
     const id = str(input['PaymentID']);

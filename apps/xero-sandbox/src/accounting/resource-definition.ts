@@ -1,4 +1,5 @@
 import { StoredRecord, XeroRecord } from '../store/resource-store.service';
+import type { WebhookCategory } from '../webhooks/webhooks.service';
 
 export type ChangeKind = 'CREATE' | 'UPDATE';
 
@@ -34,7 +35,11 @@ export interface ResourceDefinition {
   collection: string;
   idField: string;
   /** Field a `where`-free create-or-update may match on when no id is given (e.g. a contact's Name). */
-  webhookCategory?: 'CONTACT' | 'INVOICE';
+  webhookCategory?: WebhookCategory;
+  /** What the webhook event says besides the id (credit notes: their Type and Status). */
+  webhookData?: (record: StoredRecord) => Record<string, unknown>;
+  /** Credits (credit notes, prepayments, overpayments) can be allocated to invoices: PUT /{Collection}/{id}/Allocations. */
+  allocatable?: boolean;
   readOnly?: boolean;
   /** Default order of lists (Xero orders most lists by a natural key). */
   sort?: (a: StoredRecord, b: StoredRecord) => number;

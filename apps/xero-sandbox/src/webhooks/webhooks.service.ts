@@ -6,14 +6,28 @@ import { SandboxConfig } from '../config/sandbox-config';
 import { Persistent, restoreSettings, SettingsSnapshot } from '../state/persistent';
 import { corruptSignature, signWebhookBody } from './webhook-signature';
 
+/** The categories the sandbox sends, each for the accounting collection its resourceUrl points into. */
+export const WEBHOOK_CATEGORY_COLLECTIONS = {
+  CONTACT: 'Contacts',
+  INVOICE: 'Invoices',
+  CREDITNOTE: 'CreditNotes',
+  PAYMENT: 'Payments',
+  PREPAYMENT: 'Prepayments',
+  OVERPAYMENT: 'Overpayments',
+} as const;
+
+export type WebhookCategory = keyof typeof WEBHOOK_CATEGORY_COLLECTIONS;
+
 export interface WebhookEvent {
   resourceUrl: string;
   resourceId: string;
   eventDateUtc: string;
   eventType: 'CREATE' | 'UPDATE';
-  eventCategory: 'CONTACT' | 'INVOICE';
+  eventCategory: WebhookCategory;
   tenantId: string;
   tenantType: 'ORGANISATION';
+  /** Credit note events carry the note's Type and Status (Xero's CreditNoteWebhookEvent). */
+  data?: Record<string, unknown>;
 }
 
 export interface WebhookSettings {
@@ -54,8 +68,6 @@ export interface WebhooksState {
   sequence: number;
   undelivered: WebhookEvent[];
 }
-
-const CATEGORY_PATH = { CONTACT: 'Contacts', INVOICE: 'Invoices' } as const;
 
 /**
  * Signed webhook delivery as Xero does it: events are batched, the receiver must first pass the
@@ -98,21 +110,23 @@ export class WebhooksService implements OnModuleDestroy, Persistent<WebhooksStat
     return { ...this.settings, key: this.settings.key ? '(set)' : '' };
   }
 
-  notify(tenantId: string, category: 'CONTACT' | 'INVOICE', resourceId: string, eventType: 'CREATE' | 'UPDATE'): void {
+  notify(tenantId: string, category: WebhookCategory, resourceId: string, eventType: 'CREATE' | 'UPDATE', data?: Record<string, unknown>): void {
     // Several changes to one record in one batch collapse into one event, as Xero's do.
     const duplicate = this.queue.find((e) => e.resourceId === resourceId && e.tenantId === tenantId);
     if (duplicate) {
       duplicate.eventDateUtc = new Date(this.clock.now()).toISOString();
+      if (data) duplicate.data = data;
       return;
     }
     this.queue.push({
-      resourceUrl: `${this.baseUrl || 'https://api.xero.com'}/api.xro/2.0/${CATEGORY_PATH[category]}/${resourceId}`,
+      resourceUrl: `${this.baseUrl || 'https://api.xero.com'}/api.xro/2.0/${WEBHOOK_CATEGORY_COLLECTIONS[category]}/${resourceId}`,
       resourceId,
       eventDateUtc: new Date(this.clock.now()).toISOString(),
       eventType,
       eventCategory: category,
       tenantId,
       tenantType: 'ORGANISATION',
+      ...(data ? { data } : {}),
     });
     this.scheduleBatch();
   }

@@ -20,6 +20,7 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
 
   const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  definition.configureHttp?.(app, config);
   if (definition.consumes.length > 0) {
     app.connectMicroservice(
       kafkaTransportOptions({ brokers: config.KAFKA_BROKERS.split(','), service: definition.name, groupSuffix: config.KAFKA_GROUP_SUFFIX }),

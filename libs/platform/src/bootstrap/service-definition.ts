@@ -1,5 +1,5 @@
 import { Topic } from '@ledgerline/contracts';
-import { Type } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { DatabaseDefinition } from '../database/database';
 import { ServiceConfig } from '../config/service-config';
 
@@ -12,4 +12,9 @@ export interface ServiceDefinition<C extends ServiceConfig = ServiceConfig> {
   produces: Topic[];
   /** The service's own feature modules. */
   modules: Type<unknown>[];
+  /**
+   * Runs on the HTTP application before it initialises, i.e. before the JSON body parser is installed:
+   * the place for a route that must read its body itself (a webhook whose signature covers the raw bytes).
+   */
+  configureHttp?: (app: INestApplication, config: C) => void;
 }
