@@ -49,6 +49,11 @@ export class SandboxTestApi {
     return sandboxOk(`${this.sandboxUrl}/__sandbox/calls`, 'GET');
   }
 
+  /** Moves the sandbox's clock forward (token lifetimes, idempotency keys, rate-limit windows follow it). */
+  advanceClock(by: { ms?: number; seconds?: number; minutes?: number; hours?: number; days?: number }): Promise<{ now: string; offsetMs: number }> {
+    return sandboxOk(`${this.sandboxUrl}/__sandbox/clock/advance`, 'POST', by);
+  }
+
   /** RFC 7009 revocation by the development client: an access token ends alone, its grant lives on. */
   async revokeToken(token: string): Promise<void> {
     await sandboxOk(`${this.sandboxUrl}/connect/revocation`, 'POST', new URLSearchParams({ token }), {

@@ -45,6 +45,9 @@ describe('parseWhere', () => {
     expect(parseWhere('Name.StartsWith("Bob")')(contact)).toBe(false);
     expect(parseWhere('UpdatedDateUTC >= DateTime(2023, 11, 14)')(contact)).toBe(true);
     expect(parseWhere('UpdatedDateUTC > DateTime(2023, 11, 15)')(contact)).toBe(false);
+    expect(parseWhere('UpdatedDateUTC >= DateTime(2023,1,9)')(contact)).toBe(true);
+    expect(parseWhere('Total > 5')(invoice)).toBe(true);
+    expect(parseWhere('Total > -5')(invoice)).toBe(true);
     expect(parseWhere('Reference == null')({})).toBe(true);
   });
 

@@ -33,7 +33,7 @@ function tokenize(input: string): Token[] {
       if (input[i] !== '"') throw new WhereClauseError('Unterminated string in where clause');
       i++;
       tokens.push({ type: 'string', text });
-    } else if (/[0-9-]/.test(ch) && /[0-9.]/.test(input[i + 1] ?? ch)) {
+    } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(input[i + 1] ?? ''))) {
       const match = /^-?\d+(\.\d+)?/.exec(input.slice(i));
       if (!match) throw new WhereClauseError(`Unexpected "${ch}" in where clause`);
       tokens.push({ type: 'number', text: match[0] });

@@ -14,6 +14,8 @@ export interface FaultRule {
   /** Share of calls that hang for hangMs and then have their connection dropped. */
   timeoutRate: number;
   hangMs: number;
+  /** Share of calls that are carried out but whose answer is lost: the connection is dropped instead of answered. */
+  lostAnswerRate: number;
   /** Share of calls answered 429 (a storm), with this Retry-After. */
   rateLimitRate: number;
   retryAfterSeconds: number;
@@ -21,7 +23,7 @@ export interface FaultRule {
   remaining?: number;
 }
 
-export type FaultDecision = { latencyMs: number; action: 'none' } | { latencyMs: number; action: 'error'; status: number } | { latencyMs: number; action: 'timeout'; hangMs: number } | { latencyMs: number; action: 'ratelimit'; retryAfterSeconds: number };
+export type FaultDecision = { latencyMs: number; action: 'none' } | { latencyMs: number; action: 'error'; status: number } | { latencyMs: number; action: 'timeout'; hangMs: number } | { latencyMs: number; action: 'lost_answer' } | { latencyMs: number; action: 'ratelimit'; retryAfterSeconds: number };
 
 /** Injected faults, evaluated for every API call after authentication and rate limiting. */
 @Injectable()
@@ -51,6 +53,7 @@ export class FaultsService {
       latencyMs: nonNegative('latencyMs', input.latencyMs, 0),
       timeoutRate: rate('timeoutRate', input.timeoutRate),
       hangMs: nonNegative('hangMs', input.hangMs, 30_000),
+      lostAnswerRate: rate('lostAnswerRate', input.lostAnswerRate),
       rateLimitRate: rate('rateLimitRate', input.rateLimitRate),
       retryAfterSeconds: nonNegative('retryAfterSeconds', input.retryAfterSeconds, 60),
       remaining: input.remaining === undefined ? undefined : nonNegative('remaining', input.remaining, 0),
@@ -75,6 +78,7 @@ export class FaultsService {
       latencyMs += rule.latencyMs;
       let decision: FaultDecision | undefined;
       if (this.random() < rule.timeoutRate) decision = { latencyMs, action: 'timeout', hangMs: rule.hangMs };
+      else if (this.random() < rule.lostAnswerRate) decision = { latencyMs, action: 'lost_answer' };
       else if (this.random() < rule.rateLimitRate) decision = { latencyMs, action: 'ratelimit', retryAfterSeconds: rule.retryAfterSeconds };
       else if (this.random() < rule.errorRate) decision = { latencyMs, action: 'error', status: rule.errorStatus };
       if (rule.remaining !== undefined && (decision || rule.latencyMs > 0)) rule.remaining--;

@@ -70,6 +70,14 @@ export class ApiGatewayMiddleware implements NestMiddleware {
         req.socket.destroy();
         return;
       }
+      if (fault.action === 'lost_answer') {
+        // Xero carries the call out, and the answer never reaches the caller (a dropped connection, a proxy timeout).
+        const socket = req.socket;
+        res.end = (() => {
+          socket.destroy();
+          return res;
+        }) as typeof res.end;
+      }
       if (fault.action === 'error') {
         throw new SandboxException('INJECTED_FAULT', 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.', { faultStatus: fault.status });
       }

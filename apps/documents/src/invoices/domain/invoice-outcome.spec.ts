@@ -1,4 +1,4 @@
-import { decimalFromXero, invoiceAnswer, invoiceMatchesDraft } from './invoice-outcome';
+import { dayOf, decimalFromXero, invoiceAnswer, invoiceMatchesDraft } from './invoice-outcome';
 import { XeroInvoiceDraft } from './invoice-mapping';
 
 describe('invoiceAnswer', () => {
@@ -136,5 +136,15 @@ describe('invoiceMatchesDraft', () => {
       ),
     ).toBe(false);
     expect(invoiceMatchesDraft({ ...found, lineItems: [] }, draft)).toBe(false);
+  });
+});
+
+describe('dayOf', () => {
+  it('reads the day of every shape xero-node returns a date in', () => {
+    expect(dayOf(new Date('2026-03-01T00:00:00Z'))).toBe('2026-03-01');
+    expect(dayOf('2026-03-01T00:00:00')).toBe('2026-03-01');
+    expect(dayOf('/Date(1772323200000+0000)/')).toBe('2026-03-01');
+    expect(dayOf('soon')).toBeUndefined();
+    expect(dayOf(42)).toBeUndefined();
   });
 });

@@ -13,7 +13,8 @@ export interface XeroInvoiceRecord {
   amountDue?: number;
   currencyCode?: unknown;
   reference?: string;
-  date?: string;
+  /** xero-node hands the date back as a Date, a YYYY-MM-DD string or Xero's `/Date(ms)/`. */
+  date?: unknown;
   contact?: { contactID?: string };
   lineItems?: { description?: string; quantity?: number; unitAmount?: number }[];
 }
@@ -67,6 +68,15 @@ export function invoiceAnswer(result: ElementResult<XeroInvoiceRecord>, requeste
   return createdInvoice(result.record, requestedCurrency);
 }
 
+/** The calendar day (YYYY-MM-DD) of a date as xero-node returns it, or undefined when it is none of its shapes. */
+export function dayOf(value: unknown): string | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString().slice(0, 10);
+  if (typeof value !== 'string') return undefined;
+  const msDate = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/.exec(value);
+  if (msDate) return new Date(Number(msDate[1])).toISOString().slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
+}
+
 const sameNumber = (a: number | undefined, b: number) => a !== undefined && new Decimal(a).equals(new Decimal(b));
 
 /**
@@ -76,7 +86,7 @@ const sameNumber = (a: number | undefined, b: number) => a !== undefined && new 
 export function invoiceMatchesDraft(record: XeroInvoiceRecord, draft: XeroInvoiceDraft): boolean {
   if (record.contact?.contactID?.toLowerCase() !== draft.contact.contactID.toLowerCase()) return false;
   if ((record.reference ?? '') !== (draft.reference ?? '')) return false;
-  if (record.date !== undefined && !record.date.startsWith(draft.date)) return false;
+  if (record.date !== undefined && dayOf(record.date) !== draft.date) return false;
   const lines = record.lineItems ?? [];
   if (lines.length !== draft.lineItems.length) return false;
   return draft.lineItems.every(

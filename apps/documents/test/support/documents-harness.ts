@@ -1,0 +1,146 @@
+import { createEvent, InvoiceRequestedPayload, LedgerlineEvent, Topic } from '@ledgerline/contracts';
+import {
+  ConnectionsStandIn,
+  createTestDatabase,
+  ensureKafka,
+  eventually,
+  freePort,
+  KafkaProbe,
+  ProbedMessage,
+  REPO_ROOT,
+  SandboxOrganisation,
+  ServiceProcess,
+  startServiceProcess,
+  TestDatabase,
+  uniqueId,
+  XeroJson,
+} from '@ledgerline/testing';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export type Outcome = { id: string; correlationId: string; causationId: string; companyId: string; payload: XeroJson & { requestId: string; clientId: string } };
+
+/**
+ * The documents service as its own process, on a fresh database, with a sandbox, a connections stand-in and a
+ * probe on its topics (namespaced for the test file). Other services (contacts) can be started on the same
+ * database and topics with `startService`.
+ */
+export class DocumentsHarness {
+  readonly prefix = `${uniqueId('docs-it-')}.`;
+  database!: TestDatabase;
+  brokers!: string;
+  sandbox!: ServiceProcess;
+  connections!: ConnectionsStandIn;
+  probe!: KafkaProbe;
+  documents!: ServiceProcess;
+  db!: Client;
+  serviceEnv!: NodeJS.ProcessEnv;
+  private requestCounter = 0;
+
+  topic = (name: Topic | string): string => `${this.prefix}${name}`;
+
+  async start(watched: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+    process.env.KAFKA_TOPIC_PREFIX = this.prefix;
+    [this.brokers, this.database] = await Promise.all([ensureKafka(), createTestDatabase()]);
+    this.connections = new ConnectionsStandIn();
+    await this.connections.start();
+    this.probe = new KafkaProbe(this.brokers);
+    await this.probe.watch(watched.map(this.topic));
+    this.migrate('documents');
+    this.db = new Client({ connectionString: this.database.url });
+    await this.db.connect();
+    this.sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: await freePort(), env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' }, readyPath: '/health/live' });
+    this.serviceEnv = {
+      DATABASE_URL: this.database.url,
+      KAFKA_BROKERS: this.brokers,
+      KAFKA_TOPIC_PREFIX: this.prefix,
+      KAFKA_GROUP_SUFFIX: uniqueId('it-'),
+      LOG_LEVEL: 'warn',
+      XERO_API_BASE_URL: this.sandbox.url,
+      CONNECTIONS_INTERNAL_URL: this.connections.url,
+      INTERNAL_API_TOKEN: this.connections.internalToken,
+      JWT_SECRET: 'documents-int-test-jwt-secret-0123456789abcdef',
+      XERO_RETRY_BASE_DELAY_MS: '50',
+      XERO_RETRY_MAX_DELAY_MS: '500',
+      EVENT_RETRY_BASE_MS: '50',
+      ...env,
+    };
+    this.documents = await this.startService('documents');
+  }
+
+  /** Runs a service's migrations on the test database. */
+  migrate(service: string): void {
+    const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, `apps/${service}/src/migrate.ts`)], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: this.database.url },
+      encoding: 'utf8',
+    });
+    if (migrated.status !== 0) throw new Error(`${service} migrations failed: ${migrated.stderr}`);
+  }
+
+  async startService(service: string): Promise<ServiceProcess> {
+    return startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: await freePort(), env: this.serviceEnv });
+  }
+
+  async stop(...others: (ServiceProcess | undefined)[]): Promise<void> {
+    for (const service of others) await service?.stop();
+    await this.documents?.stop();
+    await this.sandbox?.stop();
+    await this.probe?.close();
+    await this.connections?.stop();
+    await this.db?.end();
+    await this.database?.drop();
+  }
+
+  /** A company connected to a fresh sandbox organisation (the stand-in hands out its tokens). */
+  async connectedCompany(label: string): Promise<{ companyId: string; org: SandboxOrganisation }> {
+    const org = await SandboxOrganisation.create(this.sandbox.url, `${label} Ltd`);
+    const companyId = uniqueId(`${label}-`);
+    this.connections.set(companyId, () => org.token());
+    return { companyId, org };
+  }
+
+  async publish<T extends Topic>(name: T, companyId: string, payload: LedgerlineEvent<T>['payload']): Promise<LedgerlineEvent<T>> {
+    const event = createEvent(name, companyId, payload);
+    await this.probe.send(this.topic(name), [{ key: companyId, value: JSON.stringify(event) }]);
+    return event;
+  }
+
+  async publishMany<T extends Topic>(name: T, companyId: string, payloads: LedgerlineEvent<T>['payload'][]): Promise<void> {
+    await this.probe.send(
+      this.topic(name),
+      payloads.map((payload) => ({ key: companyId, value: JSON.stringify(createEvent(name, companyId, payload)) })),
+    );
+  }
+
+  invoiceRequest(clientId: string, overrides: Partial<InvoiceRequestedPayload> = {}): InvoiceRequestedPayload {
+    this.requestCounter += 1;
+    return {
+      requestId: `req-${this.requestCounter}-${uniqueId('')}`,
+      clientId,
+      lineItems: [{ description: 'Call-out', quantity: '1', unitAmount: '65.00', accountCode: '200', taxType: 'OUTPUT2' }],
+      reference: `REF-${this.requestCounter}`,
+      date: '2026-03-01',
+      dueDate: '2026-03-20',
+      currencyCode: 'NZD',
+      status: 'AUTHORISED',
+      ...overrides,
+    } as InvoiceRequestedPayload;
+  }
+
+  outcomes(name: Topic, companyId: string): Outcome[] {
+    return this.probe
+      .on(this.topic(name))
+      .map((m: ProbedMessage) => m.json<Outcome>())
+      .filter((e) => e.companyId === companyId);
+  }
+
+  outcomeFor(name: Topic, companyId: string, requestId: string, timeoutMs = 30_000): Promise<Outcome> {
+    return eventually(`${name} for ${requestId}`, () => this.outcomes(name, companyId).find((e) => e.payload.requestId === requestId), timeoutMs);
+  }
+
+  async rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query(sql, params)).rows as T[];
+  }
+}
