@@ -54,6 +54,10 @@ describe('every service', () => {
     expect((await fetch(`${process.url}/health/live`)).status).toBe(200);
     const firstLine = process.output().split('\n').find((line) => line.startsWith('{'));
     expect(JSON.parse(firstLine ?? 'null')).toMatchObject({ service });
+    // Every HTTP error of every service has one shape, Nest's own (an unknown route) included.
+    const unknown = await fetch(`${process.url}/v1/no-such-route`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining('/v1/no-such-route'), problems: [] });
   });
 
   it.each(SERVICES)('%s refuses to start on bad config, naming each bad variable', (service) => {

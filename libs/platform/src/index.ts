@@ -14,3 +14,4 @@ export * from './http/coded-exception.filter';
 export * from './database/query-rows';
 export * from './lifecycle/shutdown-state';
 export * from './lifecycle/process-guards';
+export * from './http/http-error.filter';

@@ -1,10 +1,12 @@
 import { MessagingModule } from '@ledgerline/messaging';
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
 import { HealthController } from '../health/health.controller';
+import { HttpErrorFilter } from '../http/http-error.filter';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { MetricsController } from '../health/metrics.controller';
 import { jsonLoggerModule } from '../logging/logger.module';
@@ -44,6 +46,7 @@ export class PlatformModule {
         { provide: SERVICE_CONFIG, useValue: config },
         ShutdownState,
         { provide: definition.config, useValue: config },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
       exports: [SERVICE_CONFIG, definition.config, ShutdownState],
     };

@@ -28,16 +28,16 @@ describe('CodedExceptionFilter', () => {
     expect(sent).toEqual({ status: 400, body: { code: 'ORDER_INVALID', message: 'The order is invalid', problems: ['lines: at least one line'] } });
   });
 
-  it('leaves out an empty problem list', () => {
+  it('answers an empty problem list when there are none, so every error has the same shape', () => {
     const { host, sent } = httpHost();
     filter.catch(new OrderException('ORDER_NOT_FOUND', 'No such order'), host);
-    expect(sent).toEqual({ status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'No such order' } });
+    expect(sent).toEqual({ status: 404, body: { code: 'ORDER_NOT_FOUND', message: 'No such order', problems: [] } });
   });
 
   it('answers a code the map does not know with 500, keeping the code but not the detail', () => {
     const { host, sent } = httpHost();
     filter.catch(new OrderException('VAULT_BROKEN', 'key k2 missing for row 42'), host);
-    expect(sent).toEqual({ status: 500, body: { code: 'VAULT_BROKEN', message: 'An internal error occurred' } });
+    expect(sent).toEqual({ status: 500, body: { code: 'VAULT_BROKEN', message: 'An internal error occurred', problems: [] } });
   });
 
   it('rethrows outside HTTP, so a Kafka message is redelivered rather than answered', () => {

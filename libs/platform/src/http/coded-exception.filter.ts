@@ -6,7 +6,7 @@ import { CodedException } from './coded.exception';
 export const HTTP_STATUS_BY_CODE = Symbol('HTTP_STATUS_BY_CODE');
 
 /**
- * Answers `{ code, message, problems? }` with the status the service's map gives the code. A code the map
+ * Answers `{ code, message, problems }` with the status the service's map gives the code. A code the map
  * does not know is a 500, and a 500 keeps its code but not its detail (which is logged instead).
  */
 @Catch(CodedException)
@@ -23,7 +23,7 @@ export class CodedExceptionFilter implements ExceptionFilter {
     const status = this.statusByCode[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
     if (status >= 500) this.logger.error(`${exception.code}: ${exception.message}`);
     const message = status === HttpStatus.INTERNAL_SERVER_ERROR ? 'An internal error occurred' : exception.message;
-    response.status(status).json({ code: exception.code, message, ...(exception.problems.length > 0 ? { problems: exception.problems } : {}) });
+    response.status(status).json({ code: exception.code, message, problems: status === HttpStatus.INTERNAL_SERVER_ERROR ? [] : exception.problems });
   }
 }
 
