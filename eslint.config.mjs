@@ -31,6 +31,15 @@ function boundaries(forTests) {
 
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'];
 
+/**
+ * A service's pure rules live in `domain/` folders beside the code that uses them. They decide and never do I/O,
+ * so they may not import the frameworks and drivers that do (the same list the `type:domain` tag bans for
+ * whole projects). A path rule rather than a project of their own: Nx refuses relative imports across
+ * projects, and these rules are imported relatively by the feature code next to them.
+ */
+const domainFiles = ['apps/*/src/**/domain/**/*.ts', 'libs/*/src/**/domain/**/*.ts'];
+const frameworkImports = ['@nestjs/*', 'typeorm', 'typeorm/*', 'kafkajs', 'xero-node', 'xero-node/*', 'pg', 'express'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -48,6 +57,15 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': boundaries(true),
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: domainFiles,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: frameworkImports, message: 'Domain rules are pure: no framework, database, Kafka or Xero SDK imports (do the I/O in a service, repository or kind).' }] },
+      ],
     },
   },
   { languageOptions: { parser: tseslint.parser } },
