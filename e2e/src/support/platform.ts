@@ -119,7 +119,11 @@ async function json(response: Response, what: string): Promise<Record<string, un
  * approve at Xero (the sandbox approves without a page), and hand the callback to Ledgerline.
  */
 export async function connectCompany(platform: Platform, companyId: string, organisationName: string): Promise<SandboxOrganisation> {
-  const organisation = await SandboxOrganisation.create(platform.sandbox.url, organisationName);
+  return connectCompanyTo(platform, companyId, await SandboxOrganisation.create(platform.sandbox.url, organisationName));
+}
+
+/** Connects (or reconnects) a company to an organisation the sandbox already has, as `connectCompany` does. */
+export async function connectCompanyTo(platform: Platform, companyId: string, organisation: SandboxOrganisation): Promise<SandboxOrganisation> {
   const authorization = bearerToken(platform.jwt, { sub: `admin@${companyId}`, companyId, role: 'practice_admin' });
   const connections = platform.services.connections.url;
 
