@@ -4,6 +4,9 @@ import { Issuer, generators } from 'openid-client';
 import { Sandbox } from '../src/sandbox';
 import { call, DEV_CLIENT, startSandbox } from './support/sandbox-harness';
 
+// Each file starts its own sandbox (and services); on a loaded machine that outlasts Jest's 5 s default.
+jest.setTimeout(60_000);
+
 const REDIRECT = 'http://127.0.0.1:3001/v1/connections/xero/callback';
 const SCOPE = 'openid profile email offline_access accounting.transactions accounting.contacts';
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

@@ -1,6 +1,9 @@
 import { Sandbox } from '../src/sandbox';
 import { call, DEV_CLIENT, startSandbox } from './support/sandbox-harness';
 
+// Each file starts its own sandbox (and services); on a loaded machine that outlasts Jest's 5 s default.
+jest.setTimeout(60_000);
+
 /*
  * Xero users in the sandbox, over HTTP: a connection belongs to the app, the user and the organisation;
  * revoking a refresh token removes that user's connections to the app (not other users'); an

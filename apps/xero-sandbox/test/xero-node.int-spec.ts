@@ -2,6 +2,9 @@ import { Contact, CreditNote, Invoice, LineAmountTypes, Payment, XeroClient } fr
 import { Sandbox } from '../src/sandbox';
 import { call, DEV_CLIENT, startSandbox } from './support/sandbox-harness';
 
+// Each file starts its own sandbox (and services); on a loaded machine that outlasts Jest's 5 s default.
+jest.setTimeout(60_000);
+
 /** xero-node 20 itself, with only its base paths changed, against the sandbox over real HTTP. */
 describe('xero-node against the sandbox', () => {
   let sandbox: Sandbox;

@@ -34,5 +34,5 @@ describe('createTestDatabase', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(errors.map((e) => e.message)).toEqual([]);
-  });
+  }, 60_000);
 });

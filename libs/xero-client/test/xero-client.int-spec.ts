@@ -8,6 +8,9 @@ import { createXeroClient, XeroClientHandle } from '../src/client/create-xero-cl
 import { XeroClientService } from '../src/client/xero-client.service';
 import { XeroErrorCode } from '../src/errors/xero-error-code';
 import { idempotencyKey } from '../src/retry/idempotency-key';
+
+// Each file starts its own sandbox (and services); on a loaded machine that outlasts Jest's 5 s default.
+jest.setTimeout(60_000);
 const schema = 'xero_budget';
 
 describe('XeroClientService against the real sandbox', () => {
