@@ -47,15 +47,14 @@ describe('one organisation\'s budget shared by three processes (real sandbox, re
     await database?.drop();
   });
 
-  function runCaller(startAt: number, stopAt: number): Promise<CallerReport> {
+  /** A caller process, loaded and waiting for its window; `begin` sends it the window and resolves with its report. */
+  async function startCaller(): Promise<{ begin: (startAt: number, stopAt: number) => Promise<CallerReport> }> {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', 'libs/xero-client/test/support/rate-caller.ts'], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
         COMPANY_ID: 'company-a',
         WORKERS: '6',
-        START_AT: String(startAt),
-        STOP_AT: String(stopAt),
         XERO_API_BASE_URL: sandbox.url,
         CONNECTIONS_INTERNAL_URL: connections.url,
         INTERNAL_API_TOKEN: connections.internalToken,
@@ -63,24 +62,37 @@ describe('one organisation\'s budget shared by three processes (real sandbox, re
         BUDGET_SCHEMA: schema,
         LIMITS_JSON: JSON.stringify(LIMITS),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    return new Promise((resolve, reject) => {
+    const exited = new Promise<CallerReport>((resolve, reject) => {
       child.once('exit', (code) => {
         if (code !== 0) return reject(new Error(`caller exited ${code}: ${stderr}`));
         resolve(JSON.parse(stdout.trim().split('\n').pop() as string) as CallerReport);
       });
     });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.startsWith('ready\n')) resolve();
+      });
+      exited.catch(reject);
+    });
+    return {
+      begin: (startAt, stopAt) => {
+        child.stdin.end(`${JSON.stringify({ startAt, stopAt })}\n`);
+        return exited;
+      },
+    };
   }
 
   it('reaches at least 90% of the allowed rate with no 429, while another organisation is not slowed', async () => {
-    const startAt = Date.now() + 3_000; // time for three processes to load
+    const loaded = await Promise.all([startCaller(), startCaller(), startCaller()]);
+    const startAt = Date.now() + 500;
     const stopAt = startAt + WINDOWS_MEASURED * WINDOW_MS;
-    const callers = [runCaller(startAt, stopAt), runCaller(startAt, stopAt), runCaller(startAt, stopAt)];
+    const callers = loaded.map((caller) => caller.begin(startAt, stopAt));
 
     // Meanwhile this process calls the second organisation at a modest pace, timing each call.
     const quiet: XeroClientHandle = createXeroClient({

@@ -1,7 +1,9 @@
 /**
- * A separate Ledgerline process for the shared-budget test: it calls one organisation as fast as the
- * library lets it, from START_AT until STOP_AT, and prints what happened as one JSON line.
+ * A separate Ledgerline process for the shared-budget test: once loaded it prints `ready`, reads
+ * `{"startAt":…,"stopAt":…}` from its standard input, calls one organisation as fast as the library lets it
+ * from startAt until stopAt, and prints what happened as one JSON line.
  */
+import readline from 'node:readline';
 import { createXeroClient } from '../../src/client/create-xero-client';
 import { XeroClientException } from '../../src/errors/xero-client.exception';
 
@@ -9,8 +11,6 @@ async function main(): Promise<void> {
   const env = process.env;
   const companyId = required('COMPANY_ID');
   const workers = Number(env['WORKERS'] ?? '8');
-  const startAt = Number(required('START_AT'));
-  const stopAt = Number(required('STOP_AT'));
   const retries: Record<string, number> = {};
   const { client, close } = createXeroClient({
     config: {
@@ -32,6 +32,12 @@ async function main(): Promise<void> {
   });
   const completions: number[] = [];
   const failures: Record<string, number> = {};
+  // Loading takes long on a busy machine: the test sets the window once every process is ready.
+  process.stdout.write('ready\n');
+  const lines = readline.createInterface({ input: process.stdin });
+  const [first] = await lines[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+  lines.close();
+  const { startAt, stopAt } = JSON.parse(first) as { startAt: number; stopAt: number };
   await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
   for (let i = 0; i < workers; i++) {
     void (async () => {
