@@ -1,89 +1,27 @@
-import { createEvent, deadLetterTopic, InvoiceRequestedPayload, LedgerlineEvent, Topic, Topics } from '@ledgerline/contracts';
-import {
-  ConnectionsStandIn,
-  createTestDatabase,
-  ensureKafka,
-  eventually,
-  freePort,
-  KafkaProbe,
-  ProbedMessage,
-  REPO_ROOT,
-  SandboxOrganisation,
-  ServiceProcess,
-  startServiceProcess,
-  uniqueId,
-  XeroJson,
-} from '@ledgerline/testing';
+import { createEvent, deadLetterTopic, InvoiceRequestedPayload, Topics } from '@ledgerline/contracts';
+import { eventually, SandboxOrganisation, uniqueId, XeroJson } from '@ledgerline/testing';
 import { JwtService } from '@nestjs/jwt';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { Client } from 'pg';
+import { DocumentsHarness } from './support/documents-harness';
 
 jest.setTimeout(120_000);
 
-const prefix = `${uniqueId('docs-it-')}.`;
-const topic = (name: Topic) => `${prefix}${name}`;
+const harness = new DocumentsHarness();
 const JWT = { secret: 'documents-int-test-jwt-secret-0123456789abcdef', issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
-
-let database: { url: string; drop: () => Promise<void> };
-let brokers: string;
-let sandbox: ServiceProcess;
-let connections: ConnectionsStandIn;
-let probe: KafkaProbe;
-let documents: ServiceProcess;
-let db: Client;
-let serviceEnv: NodeJS.ProcessEnv;
 
 const jwt = new JwtService();
 const bearer = (companyId: string, role = 'accountant') =>
   `Bearer ${jwt.sign({ sub: `user-${companyId}`, companyId, role }, { secret: JWT.secret, issuer: JWT.issuer, audience: JWT.audience, expiresIn: 600, algorithm: 'HS256' })}`;
 
-async function startDocuments(): Promise<ServiceProcess> {
-  return startServiceProcess({ entry: 'apps/documents/src/main.ts', port: await freePort(), env: serviceEnv });
-}
-
-/** A company connected to a fresh sandbox organisation (the in-test connections endpoint hands out its tokens). */
-async function connectedCompany(label: string): Promise<{ companyId: string; org: SandboxOrganisation }> {
-  const org = await SandboxOrganisation.create(sandbox.url, `${label} Ltd`);
-  const companyId = uniqueId(`${label}-`);
-  connections.set(companyId, () => org.token());
-  return { companyId, org };
-}
-
-async function publish<T extends Topic>(name: T, companyId: string, payload: LedgerlineEvent<T>['payload']): Promise<LedgerlineEvent<T>> {
-  const event = createEvent(name, companyId, payload);
-  await probe.send(topic(name), [{ key: companyId, value: JSON.stringify(event) }]);
-  return event;
-}
-
-let requestCounter = 0;
-function invoiceRequest(clientId: string, overrides: Partial<InvoiceRequestedPayload> = {}): InvoiceRequestedPayload {
-  requestCounter += 1;
-  return {
-    requestId: `req-${requestCounter}-${uniqueId('')}`,
-    clientId,
-    lineItems: [{ description: 'Call-out', quantity: '1', unitAmount: '65.00', accountCode: '200', taxType: 'OUTPUT2' }],
-    reference: `REF-${requestCounter}`,
-    date: '2026-03-01',
-    dueDate: '2026-03-20',
-    currencyCode: 'NZD',
-    status: 'AUTHORISED',
-    ...overrides,
-  } as InvoiceRequestedPayload;
-}
-
-type Outcome = { id: string; correlationId: string; causationId: string; companyId: string; payload: XeroJson & { requestId: string; clientId: string } };
-const outcomes = (name: Topic, companyId: string): Outcome[] =>
-  probe
-    .on(topic(name))
-    .map((m: ProbedMessage) => m.json<Outcome>())
-    .filter((e) => e.companyId === companyId);
-const outcomeFor = (name: Topic, companyId: string, requestId: string, timeoutMs = 30_000) =>
-  eventually(`${name} for ${requestId}`, () => outcomes(name, companyId).find((e) => e.payload.requestId === requestId), timeoutMs);
+const topic = harness.topic;
+const connectedCompany = (label: string) => harness.connectedCompany(label);
+const publish: DocumentsHarness['publish'] = (name, companyId, payload) => harness.publish(name, companyId, payload);
+const invoiceRequest = (clientId: string, overrides: Partial<InvoiceRequestedPayload> = {}) => harness.invoiceRequest(clientId, overrides);
+const outcomes: DocumentsHarness['outcomes'] = (name, companyId) => harness.outcomes(name, companyId);
+const outcomeFor: DocumentsHarness['outcomeFor'] = (name, companyId, requestId, timeoutMs) => harness.outcomeFor(name, companyId, requestId, timeoutMs);
 
 async function rest(method: string, path: string, auth: string | undefined, body?: unknown): Promise<{ status: number; body: XeroJson }> {
-  const response = await fetch(`${documents.url}${path}`, {
+  const response = await fetch(`${harness.documents.url}${path}`, {
     method,
     headers: { ...(auth ? { authorization: auth } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -100,59 +38,18 @@ async function documentByRequest(companyId: string, requestId: string): Promise<
 }
 
 beforeAll(async () => {
-  process.env.KAFKA_TOPIC_PREFIX = prefix;
-  [brokers, database] = await Promise.all([ensureKafka(), createTestDatabase()]);
-  connections = new ConnectionsStandIn();
-  await connections.start();
-
-  probe = new KafkaProbe(brokers);
-  const watched = [Topics.InvoiceRequested, Topics.ContactSynced, Topics.ContactSyncFailed, Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSyncRequested].map(topic);
-  await probe.watch([...watched, deadLetterTopic(topic(Topics.InvoiceRequested))]);
-
-  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/documents/src/migrate.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: database.url },
-    encoding: 'utf8',
-  });
-  if (migrated.status !== 0) throw new Error(`migrations failed: ${migrated.stderr}`);
-  db = new Client({ connectionString: database.url });
-  await db.connect();
-
-  sandbox = await startServiceProcess({
-    entry: 'apps/xero-sandbox/src/main.ts',
-    port: await freePort(),
-    env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' },
-    readyPath: '/health/live',
-  });
-  serviceEnv = {
-    DATABASE_URL: database.url,
-    KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    KAFKA_GROUP_SUFFIX: uniqueId('it-'),
-    LOG_LEVEL: 'warn',
-    XERO_API_BASE_URL: sandbox.url,
-    CONNECTIONS_INTERNAL_URL: connections.url,
-    INTERNAL_API_TOKEN: connections.internalToken,
-    JWT_SECRET: JWT.secret,
+  const watched = [Topics.InvoiceRequested, Topics.ContactSynced, Topics.ContactSyncFailed, Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSyncRequested];
+  await harness.start([...watched, deadLetterTopic(Topics.InvoiceRequested)], {
     OPERATIONS_INTERVAL_MS: '100',
     OPERATIONS_LINGER_MS: '300',
     OPERATIONS_RETRY_BASE_MS: '200',
     OPERATIONS_RETRY_MAX_MS: '1000',
     OPERATIONS_LEASE_MS: '3000',
-    XERO_RETRY_BASE_DELAY_MS: '50',
-    XERO_RETRY_MAX_DELAY_MS: '500',
-    EVENT_RETRY_BASE_MS: '50',
-  };
-  documents = await startDocuments();
+  });
 });
 
 afterAll(async () => {
-  await documents?.stop();
-  await sandbox?.stop();
-  await probe?.close();
-  await connections?.stop();
-  await db?.end();
-  await database?.drop();
+  await harness.stop();
 });
 
 describe('invoices from invoice.requested to Xero', () => {
@@ -237,7 +134,7 @@ describe('invoices from invoice.requested to Xero', () => {
     const request = invoiceRequest('client-twice');
     const event = createEvent(Topics.InvoiceRequested, companyId, request);
     const value = JSON.stringify(event);
-    await probe.send(topic(Topics.InvoiceRequested), [{ key: companyId, value }, { key: companyId, value }]);
+    await harness.probe.send(topic(Topics.InvoiceRequested), [{ key: companyId, value }, { key: companyId, value }]);
     await publish(Topics.InvoiceRequested, companyId, request);
 
     await outcomeFor(Topics.InvoiceCreated, companyId, request.requestId);
@@ -264,7 +161,7 @@ describe('invoices from invoice.requested to Xero', () => {
     for (let wave = 0; wave < 6; wave++) {
       const batch = Array.from({ length: 5 }, () => invoiceRequest('client-faulty'));
       requests.push(...batch);
-      await probe.send(
+      await harness.probe.send(
         topic(Topics.InvoiceRequested),
         batch.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
       );
@@ -288,7 +185,7 @@ describe('invoices from invoice.requested to Xero', () => {
     const unknownAccount = invoiceRequest('client-acct', { lineItems: [{ description: 'Advice', quantity: '3', unitAmount: '120.00', accountCode: '4999' }] } as Partial<InvoiceRequestedPayload>);
     const toCorrect = invoiceRequest('client-acct', { lineItems: [{ description: 'Parts', quantity: '1', unitAmount: '40.00', accountCode: '4998' }] } as Partial<InvoiceRequestedPayload>);
     const fine = invoiceRequest('client-acct');
-    await probe.send(
+    await harness.probe.send(
       topic(Topics.InvoiceRequested),
       [unknownAccount, fine, toCorrect].map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
     );
@@ -298,7 +195,7 @@ describe('invoices from invoice.requested to Xero', () => {
     await outcomeFor(Topics.InvoiceFailed, companyId, toCorrect.requestId);
     // The three went to Xero in one call; each element's result reached its own document.
     await outcomeFor(Topics.InvoiceCreated, companyId, fine.requestId);
-    const { rows: batches } = await db.query(`SELECT "operation_ids" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
+    const { rows: batches } = await harness.db.query(`SELECT "operation_ids" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
     expect(batches.map((b) => b.operation_ids.length)).toEqual([3]);
 
     const listed = await rest('GET', '/v1/documents?type=invoice&status=failed', bearer(companyId));
@@ -348,7 +245,7 @@ describe('invoices from invoice.requested to Xero', () => {
 
   it('keeps the invoice of a company with no Xero connection as waiting_connection, and creates it once the company connects', async () => {
     const companyId = uniqueId('unconnected-');
-    const org = await SandboxOrganisation.create(sandbox.url, 'Later Ltd');
+    const org = await SandboxOrganisation.create(harness.sandbox.url, 'Later Ltd');
     const contactId = await org.createContact('Later Customer');
     await publish(Topics.ContactSynced, companyId, { clientId: 'client-x', xeroContactId: contactId, contactName: 'Later Customer', action: 'created' });
     const request = invoiceRequest('client-x');
@@ -359,10 +256,10 @@ describe('invoices from invoice.requested to Xero', () => {
     });
     expect(waiting).toMatchObject({ lastError: { code: 'NOT_CONNECTED', messages: [expect.stringContaining('CONNECTION_NOT_FOUND')] } });
     expect(outcomes(Topics.InvoiceFailed, companyId)).toEqual([]);
-    const { rows: parked } = await db.query(`SELECT "status" FROM "documents"."xero_operations" WHERE "company_id" = $1`, [companyId]);
+    const { rows: parked } = await harness.db.query(`SELECT "status" FROM "documents"."xero_operations" WHERE "company_id" = $1`, [companyId]);
     expect(parked).toEqual([{ status: 'waiting_connection' }]);
 
-    connections.set(companyId, () => org.token());
+    harness.connections.set(companyId, () => org.token());
     await publish(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: org.tenantId, organisationName: 'Later Ltd', connectedBy: 'user-later' });
     const created = await outcomeFor(Topics.InvoiceCreated, companyId, request.requestId);
     expect(created.payload['xeroId']).toEqual(expect.any(String));
@@ -372,9 +269,9 @@ describe('invoices from invoice.requested to Xero', () => {
   });
 
   it("fails the invoice with FORBIDDEN and says so when the connection's scopes do not cover invoices, calling Xero once", async () => {
-    const org = await SandboxOrganisation.create(sandbox.url, 'Contacts Only Ltd');
+    const org = await SandboxOrganisation.create(harness.sandbox.url, 'Contacts Only Ltd');
     const companyId = uniqueId('scoped-');
-    connections.set(companyId, () => org.token('offline_access accounting.contacts accounting.settings.read'));
+    harness.connections.set(companyId, () => org.token('offline_access accounting.contacts accounting.settings.read'));
     const contactId = await org.createContact('Scoped Customer');
     await publish(Topics.ContactSynced, companyId, { clientId: 'client-scoped', xeroContactId: contactId, contactName: 'Scoped Customer', action: 'created' });
     const request = invoiceRequest('client-scoped');
@@ -405,7 +302,7 @@ describe('invoices from invoice.requested to Xero', () => {
     await publish(Topics.ContactSynced, companyId, { clientId: 'client-bulk', xeroContactId: contactId, contactName: 'Bulk Customer', action: 'created' });
     const requests = Array.from({ length: 500 }, () => invoiceRequest('client-bulk'));
     const started = Date.now();
-    await probe.send(
+    await harness.probe.send(
       topic(Topics.InvoiceRequested),
       requests.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
     );
@@ -428,25 +325,25 @@ describe('invoices from invoice.requested to Xero', () => {
     await publish(Topics.ContactSynced, companyId, { clientId: 'client-restart', xeroContactId: contactId, contactName: 'Restart Customer', action: 'created' });
     await org.addFault({ errorRate: 1, errorStatus: 503 });
     const requests = Array.from({ length: 3 }, () => invoiceRequest('client-restart'));
-    await probe.send(
+    await harness.probe.send(
       topic(Topics.InvoiceRequested),
       requests.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
     );
 
     const before = await eventually('the batch to have failed once', async () => {
-      const { rows } = await db.query(`SELECT "id", "idempotency_key", "operation_ids", "tries", "last_error" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
+      const { rows } = await harness.db.query(`SELECT "id", "idempotency_key", "operation_ids", "tries", "last_error" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
       return rows.length === 1 && rows[0].last_error ? rows[0] : undefined;
     });
     expect(before.operation_ids).toHaveLength(3);
     expect(before.last_error.code).toBe('XERO_UNAVAILABLE');
     expect((await documentByRequest(companyId, requests[0].requestId))).toMatchObject({ status: 'pending', lastError: { code: 'XERO_UNAVAILABLE' } });
 
-    await documents.stop();
+    await harness.documents.stop();
     await org.clearFaults();
-    documents = await startDocuments();
+    harness.documents = await harness.startService('documents');
 
     await Promise.all(requests.map((r) => outcomeFor(Topics.InvoiceCreated, companyId, r.requestId)));
-    const { rows } = await db.query(`SELECT "id", "idempotency_key", "operation_ids", "tries", "status" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
+    const { rows } = await harness.db.query(`SELECT "id", "idempotency_key", "operation_ids", "tries", "status" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: before.id, idempotency_key: before.idempotency_key, operation_ids: before.operation_ids, status: 'done' });
     expect(rows[0].tries).toBeGreaterThan(before.tries);
@@ -460,21 +357,21 @@ describe('invoices from invoice.requested to Xero', () => {
     // The call hangs and its connection is dropped unanswered, so it is still in flight when the process dies.
     await org.addFault({ timeoutRate: 1, hangMs: 20_000 });
     const requests = Array.from({ length: 2 }, () => invoiceRequest('client-crash'));
-    await probe.send(
+    await harness.probe.send(
       topic(Topics.InvoiceRequested),
       requests.map((r) => ({ key: companyId, value: JSON.stringify(createEvent(Topics.InvoiceRequested, companyId, r)) })),
     );
     const leased = await eventually('the batch to be in flight', async () => {
-      const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "lease_token" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
+      const { rows } = await harness.db.query(`SELECT "id", "idempotency_key", "tries", "lease_token" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
       return rows.length === 1 && rows[0].lease_token ? rows[0] : undefined;
     });
     await new Promise((r) => setTimeout(r, 500));
-    await documents.stop('SIGKILL');
+    await harness.documents.stop('SIGKILL');
     await org.clearFaults();
-    documents = await startDocuments();
+    harness.documents = await harness.startService('documents');
 
     await Promise.all(requests.map((r) => outcomeFor(Topics.InvoiceCreated, companyId, r.requestId)));
-    const { rows } = await db.query(`SELECT "id", "idempotency_key", "tries", "status" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
+    const { rows } = await harness.db.query(`SELECT "id", "idempotency_key", "tries", "status" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1`, [companyId]);
     expect(rows).toEqual([expect.objectContaining({ id: leased.id, idempotency_key: leased.idempotency_key, status: 'done' })]);
     expect(rows[0].tries).toBeGreaterThan(leased.tries);
     expect((await org.invoices()).map((i) => i['Reference']).sort()).toEqual(requests.map((r) => r.reference).sort());
