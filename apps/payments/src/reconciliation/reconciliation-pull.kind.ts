@@ -37,7 +37,11 @@ export const pullTarget = (resource: PollResource) => `poll:${resource}`;
 /** Groups a page's records by invoice: each invoice is decided once per page, with its own payments. */
 export function seenOnPage(result: Pick<PullResult, 'invoices' | 'payments'>): SeenInvoice[] {
   const seen = new Map<string, SeenInvoice>();
-  const of = (id: string) => seen.get(id) ?? seen.set(id, { xeroInvoiceId: id, observation: {} }).get(id)!;
+  const of = (id: string): SeenInvoice => {
+    let entry = seen.get(id);
+    if (!entry) seen.set(id, (entry = { xeroInvoiceId: id, observation: {} }));
+    return entry;
+  };
   for (const invoice of result.invoices) of(invoice.invoiceId).observation.invoice = invoice;
   for (const payment of result.payments) (of(payment.invoiceId).observation.payments ??= []).push(payment);
   return [...seen.values()];
