@@ -16,6 +16,8 @@ import { ReconciliationHarness } from '../../apps/payments/test/support/reconcil
 const COUNT = Number(process.argv[2] ?? 10_000);
 const RESOURCES = process.argv[3] ?? 'Invoices';
 const CHUNK = 1_000;
+/** The sandbox's test API takes bodies of modest size: seed a few hundred records a call. */
+const SEED_CHUNK = 200;
 
 async function main(): Promise<void> {
   const h = new ReconciliationHarness();
@@ -27,8 +29,8 @@ async function main(): Promise<void> {
     const contactId = await org.createContact('Bench Customer');
     const started = Date.now();
     const invoices: XeroJson[] = [];
-    for (let i = 0; i < COUNT; i += CHUNK) {
-      const size = Math.min(CHUNK, COUNT - i);
+    for (let i = 0; i < COUNT; i += SEED_CHUNK) {
+      const size = Math.min(SEED_CHUNK, COUNT - i);
       const seeded = await org.seed({
         invoices: Array.from({ length: size }, (_, n) => ({
           Type: 'ACCREC',
@@ -42,8 +44,8 @@ async function main(): Promise<void> {
       });
       invoices.push(...seeded['invoices']);
     }
-    for (let i = 0; i < invoices.length; i += CHUNK) {
-      await org.seed({ payments: invoices.slice(i, i + CHUNK).map((inv) => ({ Invoice: { InvoiceID: inv['InvoiceID'] }, Account: { Code: '090' }, Amount: inv['Total'], Date: '2026-11-25' })) });
+    for (let i = 0; i < invoices.length; i += SEED_CHUNK) {
+      await org.seed({ payments: invoices.slice(i, i + SEED_CHUNK).map((inv) => ({ Invoice: { InvoiceID: inv['InvoiceID'] }, Account: { Code: '090' }, Amount: inv['Total'], Date: '2026-11-25' })) });
     }
     console.log(`seeded ${invoices.length} invoices and their payments in ${Math.round((Date.now() - started) / 1000)} s`);
 
