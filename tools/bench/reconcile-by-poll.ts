@@ -77,6 +77,13 @@ async function main(): Promise<void> {
       1_000,
     );
     const seconds = (Date.now() - reconcileStarted) / 1000;
+    // The run ends after its last page: count once nothing of it is left to send.
+    await eventually(
+      'the poll run to end',
+      async () => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM payments.xero_operations WHERE company_id = $1 AND status IN ('pending', 'waiting_connection')`, [companyId]))[0].n === 0,
+      120_000,
+      500,
+    );
     const calls = (await org.counters()).calls - callsBefore;
     const [engine] = await h.rows<{ attempts: number; calls: number }>(
       `SELECT count(*)::int AS attempts, coalesce(sum(calls_used), 0)::int AS calls FROM payments.xero_operation_attempts WHERE company_id = $1`,

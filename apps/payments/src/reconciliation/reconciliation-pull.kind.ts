@@ -27,6 +27,7 @@ export interface PullResult {
   page: number;
   count: number;
   newest?: string;
+  hasMore?: boolean;
   invoices: XeroInvoiceView[];
   payments: XeroPaymentView[];
 }
@@ -84,6 +85,7 @@ export class ReconciliationPullKind implements OperationKind<PullBody, PullResul
           since,
           page: body.page,
           count: page.count,
+          hasMore: page.hasMore,
           ...(page.newest ? { newest: page.newest } : {}),
           invoices: page.invoices.filter((i) => ours.has(i.invoiceId)),
           payments: page.payments.filter((p) => ours.has(p.invoiceId)),
@@ -100,7 +102,12 @@ export class ReconciliationPullKind implements OperationKind<PullBody, PullResul
   async succeeded(tx: EntityManager, operation: Operation<PullBody>, result: PullResult): Promise<void> {
     const { companyId } = operation;
     await this.reconciliation.apply(tx, companyId, seenOnPage(result), { source: 'poll', operationId: operation.id, causationId: operation.causationId });
-    const next = afterPage({ resource: result.resource, since: result.since, page: result.page, highWater: operation.body.highWater }, { count: result.count, pageSize: POLL_PAGE_SIZE, newest: result.newest });
+    const next = afterPage({ resource: result.resource, since: result.since, page: result.page, highWater: operation.body.highWater }, {
+      count: result.count,
+      pageSize: POLL_PAGE_SIZE,
+      newest: result.newest,
+      hasMore: result.hasMore,
+    });
     if (next.kind === 'next_page') {
       await this.operations.record(tx, this, { companyId, target: operation.target, body: next.body, correlationId: operation.correlationId, causationId: operation.causationId });
     } else {

@@ -15,6 +15,7 @@ export interface XeroPage {
   payments: XeroPaymentView[];
   count: number;
   newest?: string;
+  hasMore: boolean;
 }
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
@@ -72,10 +73,10 @@ export class XeroReconciliationGateway {
   async changedPage(companyId: string, resource: PollResource, since: Date, page: number): Promise<XeroPage> {
     if (resource === 'Invoices') {
       const result = await this.xero.listInvoices(companyId, { ifModifiedSince: since, page, pageSize: POLL_PAGE_SIZE });
-      return { invoices: result.items.map(invoiceView).filter((v): v is XeroInvoiceView => v !== undefined), payments: [], count: result.items.length, newest: newestOf(result.items) };
+      return { invoices: result.items.map(invoiceView).filter((v): v is XeroInvoiceView => v !== undefined), payments: [], count: result.items.length, newest: newestOf(result.items), hasMore: result.hasMore };
     }
     const result = await this.xero.listPayments(companyId, { ifModifiedSince: since, page, pageSize: POLL_PAGE_SIZE });
-    return { invoices: [], payments: result.items.map(paymentView).filter((v): v is XeroPaymentView => v !== undefined), count: result.items.length, newest: newestOf(result.items) };
+    return { invoices: [], payments: result.items.map(paymentView).filter((v): v is XeroPaymentView => v !== undefined), count: result.items.length, newest: newestOf(result.items), hasMore: result.hasMore };
   }
 
   /** The named invoices as Xero shows them now (Invoices by IDs, paged so each carries its payments and credits). */

@@ -17,6 +17,11 @@ describe('the incremental poll', () => {
     });
   });
 
+  it('believes Xero’s pagination over the page’s size: a last full page needs no extra read', () => {
+    expect(afterPage(body({ page: 10 }), { count: 1000, pageSize: 1000, hasMore: false })).toEqual({ kind: 'done' });
+    expect(afterPage(body(), { count: 10, pageSize: 1000, hasMore: true }).kind).toBe('next_page');
+  });
+
   it('ends without moving the checkpoint when nothing changed', () => {
     expect(afterPage(body(), { count: 0, pageSize: 1000 })).toEqual({ kind: 'done' });
   });

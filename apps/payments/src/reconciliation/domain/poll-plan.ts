@@ -18,6 +18,8 @@ export interface PulledPage {
   count: number;
   pageSize: number;
   newest?: string;
+  /** Xero's own word (its `pagination.pageCount`), where it gave one. */
+  hasMore?: boolean;
 }
 
 export type AfterPage = { kind: 'next_page'; body: PullBody } | { kind: 'done'; highWater?: string };
@@ -40,9 +42,12 @@ export function modifiedSince(since: string, overlapMs = POLL_OVERLAP_MS): Date 
   return new Date(Date.parse(since) - overlapMs);
 }
 
-/** A full page means there may be more: read the next one. Otherwise the run is done at its newest change. */
+/**
+ * More pages (Xero's pagination says so, or without it a full page): read the next one. Otherwise the run is done
+ * at its newest change.
+ */
 export function afterPage(body: PullBody, page: PulledPage): AfterPage {
   const highWater = laterOf(body.highWater, page.newest);
-  if (page.count >= page.pageSize) return { kind: 'next_page', body: { resource: body.resource, since: body.since, page: body.page + 1, ...(highWater ? { highWater } : {}) } };
+  if (page.hasMore ?? page.count >= page.pageSize) return { kind: 'next_page', body: { resource: body.resource, since: body.since, page: body.page + 1, ...(highWater ? { highWater } : {}) } };
   return { kind: 'done', ...(highWater ? { highWater } : {}) };
 }
