@@ -162,4 +162,21 @@ describe('payment reconciliation by poll, with the webhooks switched off', () =>
     const [known] = await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM payments.reconciled_invoices WHERE xero_invoice_id = $1`, [foreign]);
     expect(known.n).toBe(0);
   });
+
+  it('tells a company that disconnected nothing more', async () => {
+    const { companyId, org, contactId } = await connectedCompany('gone');
+    const { invoiceId } = await h.raise(companyId, org, contactId, 20);
+    await h.pay(org, invoiceId, 5);
+    await h.settled(companyId, invoiceId, { [Topics.PaymentRecorded]: 1 }, 500);
+    const [link] = await h.rows<{ connection_id: string }>(`SELECT connection_id FROM payments.xero_tenant_links WHERE company_id = $1`, [companyId]);
+    await h.publish(Topics.XeroConnectionDisconnected, companyId, { connectionId: link.connection_id, tenantId: org.tenantId, disconnectedBy: `admin@${companyId}` });
+    await eventually('the link ended', async () => (await h.rows(`SELECT 1 FROM payments.xero_tenant_links WHERE company_id = $1 AND status = 'disconnected'`, [companyId])).length > 0);
+    // A run recorded just before the disconnect may still go out; once it has, none follows.
+    await eventually('its last poll run ended', async () => (await h.rows(`SELECT 1 FROM payments.xero_operations WHERE company_id = $1 AND status IN ('pending', 'waiting_connection')`, [companyId])).length === 0);
+    const before = h.counts(companyId, invoiceId);
+    await h.pay(org, invoiceId, 15);
+    // Several poll rounds pass.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(h.counts(companyId, invoiceId)).toEqual(before);
+  });
 });

@@ -185,13 +185,14 @@ export class ReconciliationRecords {
 
   /**
    * A run from `since` ended at `highWater`. If the checkpoint was lowered while it ran (an invoice raised
-   * meanwhile), the lower one stays, so the next run reads that invoice's changes too.
+   * meanwhile), the lower one stays, so the next run reads that invoice's changes too. Instants travel as ISO
+   * strings (milliseconds), so they are compared to the millisecond.
    */
   async advanceCheckpoint(tx: EntityManager, companyId: string, resource: PollResource, since: string, highWater: string | undefined): Promise<void> {
     await tx.query(
       `UPDATE ${Tables.pollCheckpoints}
        SET "modified_since" = CASE WHEN $4::timestamptz IS NULL THEN "modified_since"
-                                   WHEN "modified_since" = $3::timestamptz THEN GREATEST("modified_since", $4::timestamptz)
+                                   WHEN date_trunc('milliseconds', "modified_since") = date_trunc('milliseconds', $3::timestamptz) THEN GREATEST("modified_since", $4::timestamptz)
                                    ELSE LEAST("modified_since", $4::timestamptz) END,
            "last_run_at" = now(), "updated_at" = now()
        WHERE "company_id" = $1 AND "resource" = $2`,
