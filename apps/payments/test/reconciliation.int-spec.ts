@@ -119,6 +119,22 @@ describe('payment reconciliation by webhook', () => {
     expect(h.announced(b.companyId, invoiceA.invoiceId)).toEqual([]);
     expect((await h.api<{ total: number }>(b.companyId, '/v1/payments')).body.total).toBe(1);
   });
+
+  it('announces an invoice a Xero user voided, once', async () => {
+    const { companyId, org, contactId } = await connectedCompany('voided');
+    const { invoiceId, requestId } = await h.raise(companyId, org, contactId, 70);
+    const { accessToken } = await org.token();
+    const voided = await fetch(`${h.sandbox.url}/api.xro/2.0/Invoices/${invoiceId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}`, 'xero-tenant-id': org.tenantId },
+      body: JSON.stringify({ Invoices: [{ InvoiceID: invoiceId, Status: 'VOIDED' }] }),
+    });
+    expect(voided.status).toBe(200);
+    expect(await h.settled(companyId, invoiceId, { [Topics.InvoiceVoided]: 1 })).toEqual({ 'invoice.voided': 1 });
+    const [event] = h.announced(companyId, invoiceId);
+    expect(event.payload).toMatchObject({ xeroInvoiceId: invoiceId.toLowerCase(), requestId, total: '70.00', amountPaid: '0.00' });
+    expect((await h.api<{ standing: string }>(companyId, `/v1/payments/invoices/${invoiceId}`)).body.standing).toBe('voided');
+  });
 });
 
 describe('payment reconciliation by poll, with the webhooks switched off', () => {

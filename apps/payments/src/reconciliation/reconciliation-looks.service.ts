@@ -113,6 +113,7 @@ export class ReconciliationLooks implements OnApplicationBootstrap, BeforeApplic
   private async requestPoll(tx: EntityManager, companyId: string, resource: PollResource, origin: Origin, rule: 'unless_unfinished' | 'unless_queued'): Promise<boolean> {
     // One replica at a time decides for a company's poll, so two timers never record two runs.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('payments.poll'), hashtext($1))`, [`${companyId}/${resource}`]);
+    if (!(await this.records.connected(tx, companyId))) return false;
     const unfinished = await this.operations.unfinished(tx, companyId, this.pull.name, pullTarget(resource));
     if (rule === 'unless_unfinished' ? unfinished.length > 0 : unfinished.some((o) => o.status === 'pending' && o.batchId === null)) return false;
     await this.operations.record(tx, this.pull, { companyId, target: pullTarget(resource), body: { resource, page: 1 }, correlationId: origin.correlationId, causationId: origin.causationId ?? null });

@@ -211,6 +211,12 @@ export class ReconciliationRecords {
     return rows.map((r) => ({ companyId: r.company_id, resource: r.resource, since: r.modified_since.toISOString() }));
   }
 
+  /** Whether the company is connected to Xero now (a round of the timer may outlast a disconnect). */
+  async connected(tx: EntityManager, companyId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(`SELECT 1 FROM ${Tables.tenantLinks} WHERE "company_id" = $1 AND "status" = 'connected'`, [companyId]);
+    return rows.length > 0;
+  }
+
   async checkpoint(tx: EntityManager, companyId: string, resource: PollResource): Promise<string | undefined> {
     const rows: { modified_since: Date }[] = await queryRows(tx, `SELECT "modified_since" FROM ${Tables.pollCheckpoints} WHERE "company_id" = $1 AND "resource" = $2`, [companyId, resource]);
     return rows[0]?.modified_since.toISOString();
