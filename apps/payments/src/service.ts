@@ -2,6 +2,7 @@ import { Topics } from '@ledgerline/contracts';
 import { ServiceDefinition } from '@ledgerline/platform';
 import { PaymentsConfig } from './config/payments.config';
 import { migrations } from './database/migrations';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { rawWebhookBody, XERO_WEBHOOK_PATH } from './webhooks/webhook-body.middleware';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -16,8 +17,20 @@ export const paymentsService: ServiceDefinition<PaymentsConfig> = {
     Topics.XeroConnectionDisconnected,
     Topics.XeroConnectionExpired,
   ],
-  produces: [Topics.PaymentRecorded, Topics.InvoicePaid, Topics.InvoicePartiallyPaid, Topics.PaymentReversed, Topics.XeroWebhookReceived],
-  modules: [WebhooksModule],
+  produces: [
+    Topics.PaymentRecorded,
+    Topics.InvoicePaid,
+    Topics.InvoicePartiallyPaid,
+    Topics.InvoiceUnpaid,
+    Topics.PaymentReversed,
+    Topics.CreditAllocated,
+    Topics.CreditUnallocated,
+    Topics.InvoiceVoided,
+    Topics.InvoiceDeleted,
+    Topics.XeroWebhookReceived,
+    Topics.SyncActivity,
+  ],
+  modules: [WebhooksModule, ReconciliationModule],
   // The webhook's signature covers its raw bytes: read them before the JSON parser would.
   configureHttp: (app, config) => app.use(XERO_WEBHOOK_PATH, rawWebhookBody(config.WEBHOOK_MAX_BODY_BYTES)),
 };

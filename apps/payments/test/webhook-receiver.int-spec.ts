@@ -138,6 +138,10 @@ beforeAll(async () => {
     KAFKA_GROUP_SUFFIX: uniqueId('it-'),
     LOG_LEVEL: 'info',
     XERO_WEBHOOK_KEY: KEY,
+    // Reconciliation's settings: these tests raise no invoices, so it never asks for a token or calls Xero.
+    CONNECTIONS_INTERNAL_URL: 'http://127.0.0.1:9',
+    INTERNAL_API_TOKEN: 'webhook-int-test-internal-token-0123456789',
+    JWT_SECRET: 'webhook-int-test-jwt-secret-0123456789abcdef',
     WEBHOOK_PROCESS_INTERVAL_MS: '200',
     WEBHOOK_MAX_BODY_BYTES: '65536',
   };

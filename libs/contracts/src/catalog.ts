@@ -15,7 +15,17 @@ import {
 } from './events/document.events';
 import { SyncActivityPayload } from './events/sync.events';
 import { JobAssignedPayload, JobStatusChangedPayload, JobSyncedPayload, JobSyncFailedPayload } from './events/job.events';
-import { InvoicePaidPayload, InvoicePartiallyPaidPayload, PaymentRecordedPayload, PaymentReversedPayload } from './events/payment.events';
+import {
+  CreditAllocatedPayload,
+  CreditUnallocatedPayload,
+  InvoiceDeletedPayload,
+  InvoicePaidPayload,
+  InvoicePartiallyPaidPayload,
+  InvoiceUnpaidPayload,
+  InvoiceVoidedPayload,
+  PaymentRecordedPayload,
+  PaymentReversedPayload,
+} from './events/payment.events';
 import {
   XeroConnectionConnectedPayload,
   XeroConnectionDisconnectedPayload,
@@ -50,6 +60,11 @@ export const Topics = {
   InvoicePaid: 'invoice.paid',
   InvoicePartiallyPaid: 'invoice.partially_paid',
   PaymentReversed: 'payment.reversed',
+  InvoiceUnpaid: 'invoice.unpaid',
+  CreditAllocated: 'credit.allocated',
+  CreditUnallocated: 'credit.unallocated',
+  InvoiceVoided: 'invoice.voided',
+  InvoiceDeleted: 'invoice.deleted',
   XeroConnectionConnected: 'xero.connection.connected',
   XeroConnectionDisconnected: 'xero.connection.disconnected',
   XeroConnectionExpired: 'xero.connection.expired',
@@ -96,6 +111,11 @@ export const EVENT_CATALOG = {
   [Topics.InvoicePaid]: { version: 1, payload: InvoicePaidPayload, direction: 'outbound', description: 'An invoice is paid in full' },
   [Topics.InvoicePartiallyPaid]: { version: 1, payload: InvoicePartiallyPaidPayload, direction: 'outbound', description: 'An invoice is part-paid' },
   [Topics.PaymentReversed]: { version: 1, payload: PaymentReversedPayload, direction: 'outbound', description: 'A payment was deleted in Xero' },
+  [Topics.InvoiceUnpaid]: { version: 1, payload: InvoiceUnpaidPayload, direction: 'outbound', description: 'Nothing is settled on an invoice any more (a payment or credit was taken off)' },
+  [Topics.CreditAllocated]: { version: 1, payload: CreditAllocatedPayload, direction: 'outbound', description: 'A credit note, prepayment or overpayment was allocated to an invoice in Xero' },
+  [Topics.CreditUnallocated]: { version: 1, payload: CreditUnallocatedPayload, direction: 'outbound', description: 'An allocation of credit to an invoice was removed in Xero' },
+  [Topics.InvoiceVoided]: { version: 1, payload: InvoiceVoidedPayload, direction: 'outbound', description: 'An invoice Ledgerline raised was voided in Xero' },
+  [Topics.InvoiceDeleted]: { version: 1, payload: InvoiceDeletedPayload, direction: 'outbound', description: 'An invoice Ledgerline raised was deleted in Xero' },
   [Topics.XeroConnectionConnected]: { version: 1, payload: XeroConnectionConnectedPayload, direction: 'outbound', description: 'A company connected its Xero organisation' },
   [Topics.XeroConnectionDisconnected]: { version: 1, payload: XeroConnectionDisconnectedPayload, direction: 'outbound', description: 'A company disconnected Xero' },
   [Topics.XeroConnectionExpired]: { version: 1, payload: XeroConnectionExpiredPayload, direction: 'outbound', description: 'A connection can no longer be refreshed; reconnect' },

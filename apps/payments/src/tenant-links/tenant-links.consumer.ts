@@ -2,9 +2,13 @@ import { Topics } from '@ledgerline/contracts';
 import { EventConsumer, kafkaTopic } from '@ledgerline/messaging';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { ReconciliationLooks } from '../reconciliation/reconciliation-looks.service';
 import { TenantLinks } from './tenant-links.repository';
 
-/** Learns which company is connected to which Xero organisation, so webhooks reach the right companies. */
+/**
+ * Learns which company is connected to which Xero organisation, so webhooks reach the right companies; a company
+ * that connects is then reconciled from its earliest invoice.
+ */
 @Controller()
 export class TenantLinksConsumer {
   private readonly logger = new Logger(TenantLinksConsumer.name);
@@ -12,14 +16,17 @@ export class TenantLinksConsumer {
   constructor(
     private readonly events: EventConsumer,
     private readonly links: TenantLinks,
+    private readonly looks: ReconciliationLooks,
   ) {}
 
   @EventPattern(kafkaTopic(Topics.XeroConnectionConnected))
   async connected(@Ctx() context: KafkaContext): Promise<void> {
-    await this.events.consume(Topics.XeroConnectionConnected, context, async (event, tx) => {
+    const outcome = await this.events.consume(Topics.XeroConnectionConnected, context, async (event, tx) => {
       await this.links.connected(tx, event.companyId, event.payload.connectionId, event.payload.tenantId);
+      await this.looks.connected(tx, event.companyId, { correlationId: event.correlationId, causationId: event.id });
       this.logger.log(`company ${event.companyId} receives webhooks of Xero organisation ${event.payload.tenantId}`);
     });
+    if (outcome === 'processed') this.looks.nudge();
   }
 
   @EventPattern(kafkaTopic(Topics.XeroConnectionDisconnected))

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { TenantLinksConsumer } from '../tenant-links/tenant-links.consumer';
 import { TenantLinks } from '../tenant-links/tenant-links.repository';
 import { WebhookDeliveries } from './webhook-deliveries.store';
@@ -7,6 +8,7 @@ import { XeroWebhookController } from './xero-webhook.controller';
 
 /** The Xero webhook receiver: verify, store, answer; then decide, route to companies and publish. */
 @Module({
+  imports: [ReconciliationModule],
   controllers: [XeroWebhookController, TenantLinksConsumer],
   providers: [WebhookDeliveries, WebhookProcessor, TenantLinks],
 })
