@@ -9,29 +9,34 @@ import { ContactMappings } from './contact-mappings/contact-mappings.service';
 import { DOCUMENT_KINDS, DocumentKind } from './document-records/document-kind';
 import { DocumentQueue } from './document-records/document-queue.service';
 import { DocumentRecords } from './document-records/document-records.service';
+import { DocumentRequestsConsumer } from './document-records/document-requests.consumer';
+import { DocumentRequests } from './document-records/document-requests.service';
 import { DocumentsApi } from './documents-api/documents-api.service';
 import { DOCUMENTS_HTTP_STATUS } from './documents-api/documents-http-status';
 import { DocumentsController } from './documents-api/documents.controller';
 import { InvoiceCreateKind } from './invoices/invoice-create.kind';
-import { InvoiceRequestsConsumer } from './invoices/invoice-requests.consumer';
-import { InvoiceRequests } from './invoices/invoice-requests.service';
+import { PurchaseOrderCreateKind } from './purchase-orders/purchase-order-create.kind';
+import { QuoteCreateKind } from './quotes/quote-create.kind';
 
-/** Invoices (quotes, purchase orders and jobs join as further kinds and consumers). */
+/** The kinds that create a document in Xero, one per document type (its other differences are in document-types.ts). */
+const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrderCreateKind];
+
+/** Invoices, quotes and purchase orders: requested over Kafka, raised in Xero through the operations engine. */
 @Module({
   imports: [
     XeroClientModule.forService(DocumentsConfig),
     AuthModule.forService(DocumentsConfig),
   ],
-  controllers: [InvoiceRequestsConsumer, ContactMappingsConsumer, DocumentsController],
+  controllers: [DocumentRequestsConsumer, ContactMappingsConsumer, DocumentsController],
   providers: [
     DocumentRecords,
     DocumentQueue,
     ContactMappings,
-    InvoiceRequests,
+    DocumentRequests,
     DocumentsApi,
     httpStatusByCode(DOCUMENTS_HTTP_STATUS),
-    ...operationsEngineProviders(DocumentsConfig, [InvoiceCreateKind]),
-    { provide: DOCUMENT_KINDS, inject: [InvoiceCreateKind], useFactory: (invoices: InvoiceCreateKind): DocumentKind[] => [invoices] },
+    ...operationsEngineProviders(DocumentsConfig, DOCUMENT_CREATE_KINDS),
+    { provide: DOCUMENT_KINDS, inject: DOCUMENT_CREATE_KINDS, useFactory: (...kinds: DocumentKind[]): DocumentKind[] => kinds },
   ],
 })
 export class DocumentsModule {}

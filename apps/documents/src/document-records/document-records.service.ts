@@ -1,11 +1,12 @@
-import { causedBy, DocumentType, FailureDetail, Topics } from '@ledgerline/contracts';
+import { causedBy, DocumentType, FailureDetail } from '@ledgerline/contracts';
 import { EventPublisher } from '@ledgerline/messaging';
 import { queryRows } from '@ledgerline/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Tables } from '../database/tables';
-import { CreatedInvoice } from '../invoices/domain/invoice-outcome';
+import { CreatedDocument } from './domain/document-outcome';
 import { DocumentStatus, statusesBefore } from './domain/document-status';
+import { documentTypeDefinition } from './document-types';
 import { DocumentsErrorCode, DocumentsException } from './documents.exception';
 import { DocumentEntity } from './entities/document.entity';
 
@@ -161,7 +162,7 @@ export class DocumentRecords {
   }
 
   /** Xero has the document: record what it said and announce it. */
-  async markCreated(tx: EntityManager, document: DocumentEntity, outcome: CreatedInvoice): Promise<boolean> {
+  async markCreated(tx: EntityManager, document: DocumentEntity, outcome: CreatedDocument): Promise<boolean> {
     const updated: unknown[] = await queryRows(
       tx,
       `UPDATE ${Tables.documents}
@@ -178,7 +179,7 @@ export class DocumentRecords {
         outcome.subTotal,
         outcome.totalTax,
         outcome.total,
-        outcome.amountDue,
+        outcome.amountDue ?? null,
         outcome.currencyCode,
         statusesBefore('created'),
       ],
@@ -196,13 +197,9 @@ export class DocumentRecords {
       total: outcome.total,
       currencyCode: outcome.currencyCode,
     };
-    switch (document.type) {
-      case 'invoice':
-        await this.publisher.publish(tx, Topics.InvoiceCreated, document.companyId, { ...common, amountDue: outcome.amountDue }, origin);
-        return true;
-      default:
-        throw unsupported(document.type);
-    }
+    const definition = documentTypeDefinition(document.type);
+    await this.publisher.publish(tx, definition.created, document.companyId, { ...common, ...definition.createdExtras(outcome) } as never, origin);
+    return true;
   }
 
   /** The document cannot be raised as it stands: record why and announce it. */
@@ -231,13 +228,7 @@ export class DocumentRecords {
       clientId: document.clientId,
       failure: { code: failure.code, messages: failure.messages },
     };
-    switch (document.type) {
-      case 'invoice':
-        await this.publisher.publish(tx, Topics.InvoiceFailed, document.companyId, payload, this.origin(document));
-        return;
-      default:
-        throw unsupported(document.type);
-    }
+    await this.publisher.publish(tx, documentTypeDefinition(document.type).failed, document.companyId, payload, this.origin(document));
   }
 
   /** A retry: the next attempt (so a new idempotency key), possibly corrected, back in the flow. */
@@ -265,8 +256,4 @@ export class DocumentRecords {
         })
       : { correlationId: document.correlationId };
   }
-}
-
-function unsupported(type: DocumentType): DocumentsException {
-  return new DocumentsException(DocumentsErrorCode.TypeNotSupported, `${type} documents are not handled yet`);
 }

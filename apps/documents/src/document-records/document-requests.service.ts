@@ -1,22 +1,28 @@
-import { causedBy, InvoiceRequestedPayload, LedgerlineEvent, LineItem, payloadViolations, Topics } from '@ledgerline/contracts';
+import { causedBy, DocumentType, LedgerlineEvent, LineItem, payloadViolations } from '@ledgerline/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { instanceToPlain } from 'class-transformer';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ContactMappings } from '../contact-mappings/contact-mappings.service';
-import { DocumentQueue } from '../document-records/document-queue.service';
-import { DocumentRecords } from '../document-records/document-records.service';
-import { canRetry, initialStatus } from '../document-records/domain/document-status';
-import { DocumentsErrorCode, DocumentsException } from '../document-records/documents.exception';
-import { DocumentEntity } from '../document-records/entities/document.entity';
-import { invoiceRequestProblems } from './domain/invoice-mapping';
+import { DocumentQueue } from './document-queue.service';
+import { DocumentRecords } from './document-records.service';
+import { DocumentTypeDefinition, documentTypeDefinition } from './document-types';
+import { canRetry, initialStatus } from './domain/document-status';
+import { DocumentsErrorCode, DocumentsException } from './documents.exception';
+import { DocumentEntity } from './entities/document.entity';
 
 export type AcceptOutcome = 'waiting_contact' | 'pending' | 'failed' | 'duplicate';
 
-/** Invoice requests coming in (from Kafka) and going round again (a retry from the API). */
+type RequestEvent = LedgerlineEvent<DocumentTypeDefinition['requested']>;
+
+/**
+ * Document requests (invoices, quotes, purchase orders) coming in from Kafka and going round again (a retry
+ * from the API). The client's contact is the customer's for invoices and quotes and the supplier's for purchase
+ * orders; either way the request waits for it the same way.
+ */
 @Injectable()
-export class InvoiceRequests {
-  private readonly logger = new Logger(InvoiceRequests.name);
+export class DocumentRequests {
+  private readonly logger = new Logger(DocumentRequests.name);
 
   constructor(
     private readonly records: DocumentRecords,
@@ -25,22 +31,24 @@ export class InvoiceRequests {
   ) {}
 
   /**
-   * Records the request once per (company, requestId): ready when the client's contact is known, otherwise
+   * Records the request once per (company, type, requestId): ready when the client's contact is known, otherwise
    * waiting for it (with one contact.sync_requested per client), or failed at once when Xero could never take it.
    */
-  async accept(event: LedgerlineEvent<typeof Topics.InvoiceRequested>, tx: EntityManager): Promise<AcceptOutcome> {
+  async accept(type: DocumentType, event: RequestEvent, tx: EntityManager): Promise<AcceptOutcome> {
+    const definition = documentTypeDefinition(type);
     const request = event.payload;
-    const problems = invoiceRequestProblems(request);
+    const plain = instanceToPlain(request);
+    const problems = definition.problems(plain);
     const contactId = problems.length === 0 ? await this.contacts.contactFor(tx, event.companyId, request.clientId) : null;
     const status: Exclude<AcceptOutcome, 'duplicate'> = problems.length > 0 ? 'failed' : initialStatus(contactId !== null);
     const failure = problems.length > 0 ? { code: 'INVALID_REQUEST' as const, messages: problems } : undefined;
     const document = {
       id: randomUUID(),
       companyId: event.companyId,
-      type: 'invoice' as const,
+      type,
       requestId: request.requestId,
       clientId: request.clientId,
-      request: instanceToPlain(request),
+      request: plain,
       status,
       currencyCode: request.currencyCode,
       correlationId: event.correlationId,
@@ -48,7 +56,7 @@ export class InvoiceRequests {
       failure,
     };
     if (!(await this.records.insert(tx, document))) {
-      this.logger.warn(`invoice request ${event.companyId}/${request.requestId} is already recorded; event ${event.id} has no further effect`);
+      this.logger.warn(`${definition.label} request ${event.companyId}/${request.requestId} is already recorded; event ${event.id} has no further effect`);
       return 'duplicate';
     }
     if (failure) {
@@ -56,22 +64,23 @@ export class InvoiceRequests {
     } else if (contactId !== null) {
       await this.queue.enqueue(tx, document, contactId);
     } else {
-      await this.contacts.requestSync(tx, event.companyId, request.clientId, causedBy(event), `invoice ${request.requestId} waits for this client's Xero contact`);
+      await this.contacts.requestSync(tx, event.companyId, request.clientId, causedBy(event), `${definition.label} ${request.requestId} waits for this client's Xero contact`);
     }
     return status;
   }
 
   /**
-   * Retries a failed invoice as a new attempt (so a new idempotency key), with corrected line items if given.
-   * The corrected request must satisfy the same contract as an incoming one.
+   * Retries a failed document as a new attempt (so a new idempotency key), with corrected line items if given.
+   * The corrected request must satisfy the same contract as an incoming one of its type.
    */
   async retry(tx: EntityManager, document: DocumentEntity, lineItems?: LineItem[]): Promise<'pending' | 'waiting_contact'> {
     if (!canRetry(document.status)) {
       throw new DocumentsException(DocumentsErrorCode.NotRetriable, `Only a failed document can be retried; this one is ${document.status}`);
     }
+    const definition = documentTypeDefinition(document.type);
     const request = lineItems ? { ...document.request, lineItems: lineItems.map((line) => instanceToPlain(line)) } : document.request;
-    const violations = payloadViolations(Topics.InvoiceRequested, request as unknown as InvoiceRequestedPayload);
-    const problems = violations.length > 0 ? violations : invoiceRequestProblems(request as unknown as InvoiceRequestedPayload);
+    const violations = payloadViolations(definition.requested, request as never);
+    const problems = violations.length > 0 ? violations : definition.problems(request);
     if (problems.length > 0) throw new DocumentsException(DocumentsErrorCode.InvalidRequest, 'The corrected request is invalid', problems);
 
     const contactId = await this.contacts.contactFor(tx, document.companyId, document.clientId);
@@ -81,7 +90,7 @@ export class InvoiceRequests {
       await this.queue.enqueue(tx, { ...document, request: request as Record<string, unknown> }, contactId);
     } else {
       const origin = document.causationId ? causedBy({ id: document.causationId, correlationId: document.correlationId }) : { correlationId: document.correlationId };
-      await this.contacts.requestSync(tx, document.companyId, document.clientId, origin, `invoice ${document.requestId} waits for this client's Xero contact`);
+      await this.contacts.requestSync(tx, document.companyId, document.clientId, origin, `${definition.label} ${document.requestId} waits for this client's Xero contact`);
     }
     return status;
   }
