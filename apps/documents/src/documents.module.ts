@@ -3,6 +3,9 @@ import { httpStatusByCode } from '@ledgerline/platform';
 import { XeroClientModule } from '@ledgerline/xero-client';
 import { operationsEngineProviders } from '@ledgerline/xero-operations';
 import { Module } from '@nestjs/common';
+import { DocumentCancelKind } from './cancels/document-cancel.kind';
+import { DocumentCancelsConsumer } from './cancels/document-cancels.consumer';
+import { DocumentCancels } from './cancels/document-cancels.service';
 import { DocumentsConfig } from './config/documents.config';
 import { ContactMappingsConsumer } from './contact-mappings/contact-mappings.consumer';
 import { ContactMappings } from './contact-mappings/contact-mappings.service';
@@ -21,21 +24,22 @@ import { QuoteCreateKind } from './quotes/quote-create.kind';
 /** The kinds that create a document in Xero, one per document type (its other differences are in document-types.ts). */
 const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrderCreateKind];
 
-/** Invoices, quotes and purchase orders: requested over Kafka, raised in Xero through the operations engine. */
+/** Invoices, quotes and purchase orders: requested over Kafka, raised (and cancelled) in Xero through the operations engine. */
 @Module({
   imports: [
     XeroClientModule.forService(DocumentsConfig),
     AuthModule.forService(DocumentsConfig),
   ],
-  controllers: [DocumentRequestsConsumer, ContactMappingsConsumer, DocumentsController],
+  controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, DocumentsController],
   providers: [
     DocumentRecords,
     DocumentQueue,
     ContactMappings,
     DocumentRequests,
+    DocumentCancels,
     DocumentsApi,
     httpStatusByCode(DOCUMENTS_HTTP_STATUS),
-    ...operationsEngineProviders(DocumentsConfig, DOCUMENT_CREATE_KINDS),
+    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind]),
     { provide: DOCUMENT_KINDS, inject: DOCUMENT_CREATE_KINDS, useFactory: (...kinds: DocumentKind[]): DocumentKind[] => kinds },
   ],
 })

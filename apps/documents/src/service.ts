@@ -7,8 +7,8 @@ import { DocumentEntity } from './document-records/entities/document.entity';
 import { DocumentsModule } from './documents.module';
 
 /**
- * Invoices, quotes and purchase orders. job.* and document.cancel_requested are consumed once they are handled, so
- * until then they wait in Kafka rather than being read and ignored.
+ * Invoices, quotes and purchase orders, and their cancels. job.* is consumed once it is handled, so until then it
+ * waits in Kafka rather than being read and ignored.
  */
 export const documentsService: ServiceDefinition<DocumentsConfig> = {
   name: 'documents',
@@ -18,6 +18,7 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.InvoiceRequested,
     Topics.QuoteRequested,
     Topics.PurchaseOrderRequested,
+    Topics.DocumentCancelRequested,
     Topics.ContactSynced,
     Topics.ContactSyncFailed,
     Topics.XeroConnectionConnected,
@@ -29,6 +30,8 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.QuoteFailed,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
+    Topics.DocumentCancelled,
+    Topics.DocumentCancelFailed,
     Topics.ContactSyncRequested,
     Topics.SyncActivity,
   ],

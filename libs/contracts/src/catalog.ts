@@ -86,7 +86,7 @@ export const EVENT_CATALOG = {
   [Topics.PurchaseOrderCreated]: { version: 1, payload: PurchaseOrderCreatedPayload, direction: 'outbound', description: 'The purchase order exists in Xero' },
   [Topics.PurchaseOrderFailed]: { version: 1, payload: PurchaseOrderFailedPayload, direction: 'outbound', description: 'The purchase order could not be created' },
   [Topics.DocumentCancelRequested]: { version: 1, payload: DocumentCancelRequestedPayload, direction: 'inbound', description: 'Delete or void a document' },
-  [Topics.DocumentCancelled]: { version: 1, payload: DocumentCancelledPayload, direction: 'outbound', description: 'The document was deleted or voided in Xero' },
+  [Topics.DocumentCancelled]: { version: 1, payload: DocumentCancelledPayload, direction: 'outbound', description: 'The document was deleted or voided in Xero, or withdrawn before it reached Xero (NOT_SENT)' },
   [Topics.DocumentCancelFailed]: { version: 1, payload: DocumentCancelFailedPayload, direction: 'outbound', description: 'The document could not be cancelled (e.g. paid)' },
   [Topics.JobAssigned]: { version: 1, payload: JobAssignedPayload, direction: 'inbound', description: 'A job was assigned; it becomes a Xero project' },
   [Topics.JobStatusChanged]: { version: 1, payload: JobStatusChangedPayload, direction: 'inbound', description: 'A job moved on (in progress, completed, cancelled)' },

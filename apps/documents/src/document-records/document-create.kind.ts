@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Tables } from '../database/tables';
 import { DocumentKind } from './document-kind';
+import { DocumentCancels } from '../cancels/document-cancels.service';
 import { DocumentRecords } from './document-records.service';
 import { CreatedDocument } from './domain/document-outcome';
 
@@ -22,6 +23,7 @@ export abstract class DocumentCreateKind<Body> implements DocumentKind<Body, Cre
   constructor(
     protected readonly records: DocumentRecords,
     protected readonly dataSource: DataSource,
+    protected readonly cancels: DocumentCancels,
   ) {}
 
   abstract bodyFor(request: Record<string, unknown>, xeroContactId: string): Body;
@@ -30,12 +32,15 @@ export abstract class DocumentCreateKind<Body> implements DocumentKind<Body, Cre
 
   async succeeded(tx: EntityManager, operation: Operation<Body>, result: CreatedDocument): Promise<void> {
     const document = await this.records.lock(tx, operation.companyId, operation.target);
-    if (!document || !(await this.records.markCreated(tx, document, result))) this.skipped(operation, 'created');
+    if (!document || !(await this.records.markCreated(tx, document, result))) return this.skipped(operation, 'created');
+    // A cancel that came while the document was on its way goes to Xero now.
+    await this.cancels.afterCreated(tx, document, result.xeroId);
   }
 
   async failed(tx: EntityManager, operation: Operation<Body>, failure: Failure): Promise<void> {
     const document = await this.records.lock(tx, operation.companyId, operation.target);
-    if (!document || !(await this.records.markFailed(tx, document, failure))) this.skipped(operation, 'failed');
+    if (!document || !(await this.records.markFailed(tx, document, failure))) return this.skipped(operation, 'failed');
+    await this.cancels.afterFailed(tx, document);
   }
 
   async waiting(tx: EntityManager, operation: Operation<Body>, failure: Failure): Promise<void> {

@@ -1,4 +1,4 @@
-import { causedBy, DocumentType, FailureDetail } from '@ledgerline/contracts';
+import { causedBy, DocumentType, FailureDetail, Topics } from '@ledgerline/contracts';
 import { EventPublisher } from '@ledgerline/messaging';
 import { queryRows } from '@ledgerline/platform';
 import { Injectable } from '@nestjs/common';
@@ -74,6 +74,14 @@ export class DocumentRecords {
     });
     if (!document) throw DocumentsException.notFound();
     return document;
+  }
+
+  /** The company's document for a request, locked for the rest of the transaction (null when there is none). */
+  lockByRequest(tx: EntityManager, companyId: string, type: DocumentType, requestId: string): Promise<DocumentEntity | null> {
+    return tx.getRepository(DocumentEntity).findOne({
+      where: { companyId, type, requestId },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   /** A document of the company, locked for the rest of the transaction (null when there is none). */
@@ -231,6 +239,66 @@ export class DocumentRecords {
     await this.publisher.publish(tx, documentTypeDefinition(document.type).failed, document.companyId, payload, this.origin(document));
   }
 
+  /** A cancel is under way: by which request, and why. */
+  async noteCancelRequested(tx: EntityManager, id: string, cancel: { eventId: string; correlationId: string; reason: string | null }): Promise<void> {
+    await tx.query(
+      `UPDATE ${Tables.documents}
+       SET "cancel_requested_at" = now(), "cancel_event_id" = $2, "cancel_correlation_id" = $3, "cancel_reason" = $4, "cancel_failure" = NULL, "updated_at" = now()
+       WHERE "id" = $1`,
+      [id, cancel.eventId, cancel.correlationId, cancel.reason],
+    );
+  }
+
+  /**
+   * The document is withdrawn: deleted or voided in Xero (`xeroStatus`), or stopped before it reached Xero (null).
+   * The record stays, with when, by which request and why; document.cancelled announces it.
+   */
+  async markCancelled(tx: EntityManager, document: Pick<DocumentEntity, 'id' | 'type' | 'companyId' | 'requestId' | 'xeroId'>, xeroStatus: 'DELETED' | 'VOIDED' | null): Promise<boolean> {
+    const updated: { cancel_event_id: string | null; cancel_correlation_id: string | null; cancel_reason: string | null }[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents}
+       SET "status" = 'cancelled', "xero_status" = COALESCE($2::varchar, "xero_status"),
+           "amount_due" = CASE WHEN $2::varchar IS NOT NULL AND "amount_due" IS NOT NULL THEN 0 ELSE "amount_due" END,
+           "cancel_requested_at" = NULL, "cancelled_at" = now(), "completed_at" = COALESCE("completed_at", now()), "updated_at" = now()
+       WHERE "id" = $1 AND "status" = ANY($3::varchar[])
+       RETURNING "cancel_event_id", "cancel_correlation_id", "cancel_reason"`,
+      [document.id, xeroStatus, statusesBefore('cancelled')],
+    );
+    if (updated.length === 0) return false;
+    const [cancel] = updated;
+    await this.publisher.publish(
+      tx,
+      Topics.DocumentCancelled,
+      document.companyId,
+      {
+        documentType: document.type,
+        requestId: document.requestId,
+        ...(xeroStatus && document.xeroId ? { xeroId: document.xeroId } : {}),
+        status: xeroStatus ?? 'NOT_SENT',
+        ...(cancel.cancel_reason ? { reason: cancel.cancel_reason } : {}),
+      },
+      this.cancelOrigin(document.id, cancel),
+    );
+    return true;
+  }
+
+  /** Xero's rules (or Xero) refused the cancel: the document stays as it was, with why; document.cancel_failed says so. */
+  async markCancelFailed(tx: EntityManager, document: Pick<DocumentEntity, 'id' | 'type' | 'companyId' | 'requestId'>, failure: FailureDetail): Promise<void> {
+    const [cancel]: { cancel_event_id: string | null; cancel_correlation_id: string | null }[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents} SET "cancel_requested_at" = NULL, "cancel_failure" = $2, "updated_at" = now()
+       WHERE "id" = $1 RETURNING "cancel_event_id", "cancel_correlation_id"`,
+      [document.id, JSON.stringify({ code: failure.code, messages: failure.messages })],
+    );
+    await this.publisher.publish(
+      tx,
+      Topics.DocumentCancelFailed,
+      document.companyId,
+      { documentType: document.type, requestId: document.requestId, failure: { code: failure.code, messages: failure.messages } },
+      this.cancelOrigin(document.id, cancel),
+    );
+  }
+
   /** A retry: the next attempt (so a new idempotency key), possibly corrected, back in the flow. */
   async reopen(tx: EntityManager, document: DocumentEntity, request: object, status: 'pending' | 'waiting_contact'): Promise<void> {
     const updated: unknown[] = await queryRows(
@@ -245,6 +313,11 @@ export class DocumentRecords {
       [document.id, status, JSON.stringify(request), statusesBefore(status)],
     );
     if (updated.length === 0) throw new DocumentsException(DocumentsErrorCode.NotRetriable, `A ${document.status} document cannot go back to ${status}`);
+  }
+
+  /** Cancel outcomes continue the cancel request's flow. */
+  private cancelOrigin(id: string, cancel: { cancel_event_id: string | null; cancel_correlation_id: string | null } | undefined) {
+    return cancel?.cancel_event_id ? causedBy({ id: cancel.cancel_event_id, correlationId: cancel.cancel_correlation_id ?? cancel.cancel_event_id }) : { correlationId: id };
   }
 
   /** Outcome events continue the request's flow: same correlation id, caused by the request event. */

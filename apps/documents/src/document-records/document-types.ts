@@ -18,6 +18,8 @@ export interface DocumentTypeDefinition {
   readonly requested: RequestTopic;
   readonly created: typeof Topics.InvoiceCreated | typeof Topics.QuoteCreated | typeof Topics.PurchaseOrderCreated;
   readonly failed: typeof Topics.InvoiceFailed | typeof Topics.QuoteFailed | typeof Topics.PurchaseOrderFailed;
+  /** The name of the type's create kind on the operations engine (its `DocumentKind`). */
+  readonly createKind: string;
   /** Pure: why a contract-valid request could never become a Xero document (empty when it can). */
   problems(request: Record<string, unknown>): string[];
   /** Fields of the created event beyond those every document shares. */
@@ -31,6 +33,7 @@ export const DOCUMENT_TYPE_DEFINITIONS: { readonly [T in DocumentType]: Document
     requested: Topics.InvoiceRequested,
     created: Topics.InvoiceCreated,
     failed: Topics.InvoiceFailed,
+    createKind: 'invoice.create',
     problems: (request) => invoiceRequestProblems(request as unknown as InvoiceRequestedPayload),
     createdExtras: (outcome) => ({ amountDue: outcome.amountDue ?? outcome.total }),
   },
@@ -40,6 +43,7 @@ export const DOCUMENT_TYPE_DEFINITIONS: { readonly [T in DocumentType]: Document
     requested: Topics.QuoteRequested,
     created: Topics.QuoteCreated,
     failed: Topics.QuoteFailed,
+    createKind: 'quote.create',
     problems: (request) => quoteRequestProblems(request as unknown as QuoteRequestedPayload),
     createdExtras: () => ({}),
   },
@@ -49,6 +53,7 @@ export const DOCUMENT_TYPE_DEFINITIONS: { readonly [T in DocumentType]: Document
     requested: Topics.PurchaseOrderRequested,
     created: Topics.PurchaseOrderCreated,
     failed: Topics.PurchaseOrderFailed,
+    createKind: 'purchase_order.create',
     problems: (request) => purchaseOrderRequestProblems(request as unknown as PurchaseOrderRequestedPayload),
     createdExtras: () => ({}),
   },

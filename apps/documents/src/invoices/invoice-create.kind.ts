@@ -4,6 +4,7 @@ import { Operation } from '@ledgerline/xero-operations';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CurrencyCode, Invoice, LineAmountTypes } from 'xero-node';
+import { DocumentCancels } from '../cancels/document-cancels.service';
 import { DocumentsConfig } from '../config/documents.config';
 import { DocumentCreateKind } from '../document-records/document-create.kind';
 import { DocumentRecords } from '../document-records/document-records.service';
@@ -37,9 +38,10 @@ export class InvoiceCreateKind extends DocumentCreateKind<XeroInvoiceDraft> {
     private readonly xero: XeroClientService,
     records: DocumentRecords,
     dataSource: DataSource,
+    cancels: DocumentCancels,
     @Inject(DocumentsConfig) config: DocumentsConfig,
   ) {
-    super(records, dataSource);
+    super(records, dataSource, cancels);
     this.batchSize = config.INVOICE_BATCH_SIZE;
   }
 

@@ -4,6 +4,7 @@ import { ElementAnswer, Operation } from '@ledgerline/xero-operations';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CurrencyCode, Quote, QuoteLineAmountTypes, QuoteStatusCodes } from 'xero-node';
+import { DocumentCancels } from '../cancels/document-cancels.service';
 import { DocumentsConfig } from '../config/documents.config';
 import { DocumentCreateKind } from '../document-records/document-create.kind';
 import { DocumentRecords } from '../document-records/document-records.service';
@@ -33,9 +34,10 @@ export class QuoteCreateKind extends DocumentCreateKind<XeroQuoteDraft> {
     private readonly xero: XeroClientService,
     records: DocumentRecords,
     dataSource: DataSource,
+    cancels: DocumentCancels,
     @Inject(DocumentsConfig) config: DocumentsConfig,
   ) {
-    super(records, dataSource);
+    super(records, dataSource, cancels);
     this.batchSize = config.QUOTE_BATCH_SIZE;
   }
 

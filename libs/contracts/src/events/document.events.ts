@@ -69,11 +69,17 @@ export class DocumentCancelRequestedPayload {
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
+/** DELETED or VOIDED in Xero; NOT_SENT when the request was withdrawn before it reached Xero (no Xero id then). */
+export const DOCUMENT_CANCELLED_STATUSES = ['DELETED', 'VOIDED', 'NOT_SENT'] as const;
+
 export class DocumentCancelledPayload {
   @IsIn(DOCUMENT_TYPES) documentType: DocumentType;
   @IsIdentifier('requestId') requestId: string;
-  @IsUUID() xeroId: string;
-  @IsIn(['DELETED', 'VOIDED']) status: 'DELETED' | 'VOIDED';
+  /** The Xero record's id; absent when the request never reached Xero. */
+  @IsOptional() @IsUUID() xeroId?: string;
+  @IsIn(DOCUMENT_CANCELLED_STATUSES) status: (typeof DOCUMENT_CANCELLED_STATUSES)[number];
+  /** The reason the cancel request gave. */
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
 export class DocumentCancelFailedPayload {
