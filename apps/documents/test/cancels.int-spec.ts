@@ -224,6 +224,24 @@ describe('cancelling quotes, purchase orders and requests not yet in Xero', () =
     expect(await documentByRequest(unconnected, parked.requestId)).toMatchObject({ type: 'quote', status: 'cancelled' });
   });
 
+  it('cancels an invoice that is on its way to Xero once its create answer arrives: it is voided, not left behind', async () => {
+    const { companyId, org } = await companyWithContact('inflight');
+    await org.addFault({ latencyMs: 2_500, remaining: 1 });
+    const request = harness.invoiceRequest('client-1');
+    await harness.publish(Topics.InvoiceRequested, companyId, request);
+    await eventually('the invoice to be in a batch on its way to Xero', async () => {
+      const rows = await harness.rows<{ batch_id: string | null }>(`SELECT "batch_id" FROM "documents"."xero_operations" WHERE "company_id" = $1 AND "kind" = 'invoice.create'`, [companyId]);
+      return rows.length === 1 && rows[0].batch_id !== null;
+    });
+    const cancelEvent = await cancel(companyId, 'invoice', request.requestId);
+    const created = await harness.outcomeFor(Topics.InvoiceCreated, companyId, request.requestId);
+    const cancelled = await harness.outcomeFor(Topics.DocumentCancelled, companyId, request.requestId);
+    expect(cancelled.payload).toMatchObject({ xeroId: created.payload['xeroId'], status: 'VOIDED' });
+    expect(cancelled.causationId).toBe(cancelEvent.id);
+    expect((await fetchAgain(org, 'Invoices', created.payload['xeroId'] as string))['Status']).toBe('VOIDED');
+    expect(await documentByRequest(companyId, request.requestId)).toMatchObject({ status: 'cancelled', xero: { status: 'VOIDED' } });
+  });
+
   it('answers a cancel for an unknown request with DOCUMENT_NOT_FOUND, and dead-letters a malformed one with the reason', async () => {
     const { companyId } = await harness.connectedCompany('unknown');
     await cancel(companyId, 'quote', 'never-requested');
