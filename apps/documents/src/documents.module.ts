@@ -20,6 +20,8 @@ import { DocumentsController } from './documents-api/documents.controller';
 import { InvoiceCreateKind } from './invoices/invoice-create.kind';
 import { PurchaseOrderCreateKind } from './purchase-orders/purchase-order-create.kind';
 import { QuoteCreateKind } from './quotes/quote-create.kind';
+import { QuotePollKind } from './quotes/quote-poll.kind';
+import { QuoteWatcher } from './quotes/quote-watcher.service';
 
 /** The kinds that create a document in Xero, one per document type (its other differences are in document-types.ts). */
 const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrderCreateKind];
@@ -37,9 +39,10 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
     ContactMappings,
     DocumentRequests,
     DocumentCancels,
+    QuoteWatcher,
     DocumentsApi,
     httpStatusByCode(DOCUMENTS_HTTP_STATUS),
-    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind]),
+    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind]),
     { provide: DOCUMENT_KINDS, inject: DOCUMENT_CREATE_KINDS, useFactory: (...kinds: DocumentKind[]): DocumentKind[] => kinds },
   ],
 })

@@ -28,6 +28,8 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.InvoiceFailed,
     Topics.QuoteCreated,
     Topics.QuoteFailed,
+    Topics.QuoteAccepted,
+    Topics.QuoteDeclined,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
     Topics.DocumentCancelled,

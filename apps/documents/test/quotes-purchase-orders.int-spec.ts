@@ -18,6 +18,8 @@ beforeAll(async () => {
     Topics.QuoteRequested,
     Topics.QuoteCreated,
     Topics.QuoteFailed,
+    Topics.QuoteAccepted,
+    Topics.QuoteDeclined,
     Topics.PurchaseOrderRequested,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
@@ -29,6 +31,7 @@ beforeAll(async () => {
     OPERATIONS_RETRY_BASE_MS: '200',
     OPERATIONS_RETRY_MAX_MS: '1000',
     OPERATIONS_LEASE_MS: '3000',
+    QUOTES_POLL_INTERVAL_MS: '1000',
   });
 });
 
@@ -105,6 +108,51 @@ describe('quotes', () => {
     const created = await harness.outcomeFor(Topics.QuoteCreated, companyId, request.requestId);
     expect(created.payload).toMatchObject({ status: 'DRAFT', total: '113.85' });
     expect(await harness.xeroList(org, 'Quotes')).toHaveLength(1);
+  });
+});
+
+describe('quote watching', () => {
+  /** The customer's answer, as Xero records it when they accept or decline the quote online. */
+  async function answer(org: { token(): Promise<{ accessToken: string; tenantId: string }> }, quoteId: string, status: 'ACCEPTED' | 'DECLINED'): Promise<void> {
+    const { accessToken, tenantId } = await org.token();
+    const response = await fetch(`${harness.sandbox.url}/api.xro/2.0/Quotes/${quoteId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'xero-tenant-id': tenantId, 'content-type': 'application/json' },
+      body: JSON.stringify({ Quotes: [{ Status: status }] }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it('announces once a quote the customer accepts and one they decline in Xero, polling with If-Modified-Since', async () => {
+    const { companyId, org } = await harness.connectedCompany('watch');
+    await knownContact(companyId, org, 'client-w', 'Watched Customer');
+    const accepted = harness.quoteRequest('client-w');
+    const declined = harness.quoteRequest('client-w');
+    await harness.publish(Topics.QuoteRequested, companyId, accepted);
+    await harness.publish(Topics.QuoteRequested, companyId, declined);
+    const acceptedCreated = await harness.outcomeFor(Topics.QuoteCreated, companyId, accepted.requestId);
+    const declinedCreated = await harness.outcomeFor(Topics.QuoteCreated, companyId, declined.requestId);
+    // Let a poll or two pass with nothing to tell.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(harness.outcomes(Topics.QuoteAccepted, companyId)).toEqual([]);
+
+    await answer(org, acceptedCreated.payload['xeroId'] as string, 'ACCEPTED');
+    await answer(org, declinedCreated.payload['xeroId'] as string, 'DECLINED');
+    const acceptedEvent = await harness.outcomeFor(Topics.QuoteAccepted, companyId, accepted.requestId, 15_000);
+    const declinedEvent = await harness.outcomeFor(Topics.QuoteDeclined, companyId, declined.requestId, 15_000);
+    expect(acceptedEvent.payload).toEqual({ requestId: accepted.requestId, clientId: 'client-w', xeroId: acceptedCreated.payload['xeroId'], number: acceptedCreated.payload['number'], status: 'ACCEPTED' });
+    expect(declinedEvent.payload).toMatchObject({ xeroId: declinedCreated.payload['xeroId'], status: 'DECLINED' });
+    expect(acceptedEvent.correlationId).toBe(acceptedCreated.correlationId);
+
+    // Further polls see the same quotes again (the mark is a second back) and announce nothing more.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(harness.outcomes(Topics.QuoteAccepted, companyId)).toHaveLength(1);
+    expect(harness.outcomes(Topics.QuoteDeclined, companyId)).toHaveLength(1);
+    expect(await documentByRequest(companyId, accepted.requestId, 'quote')).toMatchObject({ status: 'created', xero: { status: 'ACCEPTED' } });
+    const polls = (await org.calls()).filter((c) => c.method === 'GET' && /^\/api\.xro\/2\.0\/Quotes(\?|$)/.test(c.path));
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    const [{ modified_since }] = await harness.rows<{ modified_since: Date | null }>(`SELECT "modified_since" FROM "documents"."quote_watch" WHERE "company_id" = $1`, [companyId]);
+    expect(modified_since).not.toBeNull();
   });
 });
 

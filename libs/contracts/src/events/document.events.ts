@@ -62,6 +62,19 @@ export class InvoiceFailedPayload extends DocumentFailed {}
 export class QuoteFailedPayload extends DocumentFailed {}
 export class PurchaseOrderFailedPayload extends DocumentFailed {}
 
+/** A customer answered a quote in Xero (seen by polling Xero's quotes: Xero sends no quote webhooks). */
+export abstract class QuoteAnswered {
+  @IsIdentifier('requestId') requestId: string;
+  @IsIdentifier('clientId') clientId: string;
+  @IsUUID() xeroId: string;
+  @IsString() @IsNotEmpty() number: string;
+  /** Xero's status: ACCEPTED or DECLINED. */
+  @IsString() @IsNotEmpty() status: string;
+}
+
+export class QuoteAcceptedPayload extends QuoteAnswered {}
+export class QuoteDeclinedPayload extends QuoteAnswered {}
+
 /** Withdraw a document: Xero deletes drafts and voids authorised ones; the local record is kept. */
 export class DocumentCancelRequestedPayload {
   @IsIn(DOCUMENT_TYPES) documentType: DocumentType;
