@@ -20,6 +20,7 @@ import { DocumentsController } from './documents-api/documents.controller';
 import { InvoiceCreateKind } from './invoices/invoice-create.kind';
 import { PurchaseOrderCreateKind } from './purchase-orders/purchase-order-create.kind';
 import { QuoteCreateKind } from './quotes/quote-create.kind';
+import { QuoteMarkInvoicedKind } from './quotes/quote-mark-invoiced.kind';
 import { QuotePollKind } from './quotes/quote-poll.kind';
 import { QuoteWatcher } from './quotes/quote-watcher.service';
 
@@ -42,7 +43,7 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
     QuoteWatcher,
     DocumentsApi,
     httpStatusByCode(DOCUMENTS_HTTP_STATUS),
-    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind]),
+    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind, QuoteMarkInvoicedKind]),
     { provide: DOCUMENT_KINDS, inject: DOCUMENT_CREATE_KINDS, useFactory: (...kinds: DocumentKind[]): DocumentKind[] => kinds },
   ],
 })

@@ -20,6 +20,8 @@ beforeAll(async () => {
     Topics.QuoteFailed,
     Topics.QuoteAccepted,
     Topics.QuoteDeclined,
+    Topics.InvoiceCreated,
+    Topics.InvoiceFailed,
     Topics.PurchaseOrderRequested,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
@@ -153,6 +155,46 @@ describe('quote watching', () => {
     expect(polls.length).toBeGreaterThanOrEqual(2);
     const [{ modified_since }] = await harness.rows<{ modified_since: Date | null }>(`SELECT "modified_since" FROM "documents"."quote_watch" WHERE "company_id" = $1`, [companyId]);
     expect(modified_since).not.toBeNull();
+  });
+});
+
+describe('quote to invoice', () => {
+  it("raises an invoice from an accepted quote with the quote's lines, marks the quote INVOICED, and refuses an unknown quote", async () => {
+    const { companyId, org } = await harness.connectedCompany('q2i');
+    await knownContact(companyId, org, 'client-i', 'Invoiced Customer');
+    const quote = harness.quoteRequest('client-i', {
+      lineItems: [
+        { description: 'Deck rebuild', quantity: '1', unitAmount: '1200.00', accountCode: '200', taxType: 'OUTPUT2' },
+        { description: 'Staining', quantity: '3', unitAmount: '85.50', accountCode: '200' },
+      ],
+    });
+    await harness.publish(Topics.QuoteRequested, companyId, quote);
+    const quoteCreated = await harness.outcomeFor(Topics.QuoteCreated, companyId, quote.requestId);
+    const { accessToken, tenantId } = await org.token();
+    const accepted = await fetch(`${harness.sandbox.url}/api.xro/2.0/Quotes/${quoteCreated.payload['xeroId']}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'xero-tenant-id': tenantId, 'content-type': 'application/json' },
+      body: JSON.stringify({ Quotes: [{ Status: 'ACCEPTED' }] }),
+    });
+    expect(accepted.status).toBe(200);
+
+    const invoice = harness.invoiceRequest('client-i', { lineItems: undefined, quoteRequestId: quote.requestId });
+    await harness.publish(Topics.InvoiceRequested, companyId, invoice);
+    const created = await harness.outcomeFor(Topics.InvoiceCreated, companyId, invoice.requestId);
+    expect(created.payload).toMatchObject({ subTotal: quoteCreated.payload['subTotal'], totalTax: quoteCreated.payload['totalTax'], total: quoteCreated.payload['total'] });
+    const [xeroInvoice] = await org.invoices();
+    expect(linesOf(xeroInvoice)).toEqual([
+      ['Deck rebuild', 1, 1200, '200', 'OUTPUT2', 1200],
+      ['Staining', 3, 85.5, '200', 'OUTPUT2', 256.5],
+    ]);
+    await eventually('the quote to be INVOICED in Xero', async () => (await harness.xeroList(org, 'Quotes'))[0]['Status'] === 'INVOICED');
+    await eventually('the quote record to say INVOICED', async () => ((await documentByRequest(companyId, quote.requestId, 'quote'))['xero'] as XeroJson)['status'] === 'INVOICED');
+
+    const orphan = harness.invoiceRequest('client-i', { lineItems: undefined, quoteRequestId: 'no-such-quote' });
+    await harness.publish(Topics.InvoiceRequested, companyId, orphan);
+    const failed = await harness.outcomeFor(Topics.InvoiceFailed, companyId, orphan.requestId);
+    expect(failed.payload['failure']).toEqual({ code: 'INVALID_REQUEST', messages: ['quoteRequestId: no quote request no-such-quote is known for this company'] });
+    expect(await org.invoices()).toHaveLength(1);
   });
 });
 

@@ -6,6 +6,7 @@ import { Tables } from '../database/tables';
 import { DocumentKind } from './document-kind';
 import { DocumentCancels } from '../cancels/document-cancels.service';
 import { DocumentRecords } from './document-records.service';
+import { DocumentEntity } from './entities/document.entity';
 import { CreatedDocument } from './domain/document-outcome';
 
 /**
@@ -35,6 +36,12 @@ export abstract class DocumentCreateKind<Body> implements DocumentKind<Body, Cre
     if (!document || !(await this.records.markCreated(tx, document, result))) return this.skipped(operation, 'created');
     // A cancel that came while the document was on its way goes to Xero now.
     await this.cancels.afterCreated(tx, document, result.xeroId);
+    await this.afterCreated(tx, document, result);
+  }
+
+  /** What a type does once Xero has its document (inside the engine's transaction); nothing by default. */
+  protected afterCreated(_tx: EntityManager, _document: DocumentEntity, _result: CreatedDocument): Promise<void> {
+    return Promise.resolve();
   }
 
   async failed(tx: EntityManager, operation: Operation<Body>, failure: Failure): Promise<void> {

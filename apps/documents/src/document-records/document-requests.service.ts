@@ -7,6 +7,7 @@ import { ContactMappings } from '../contact-mappings/contact-mappings.service';
 import { DocumentQueue } from './document-queue.service';
 import { DocumentRecords } from './document-records.service';
 import { DocumentTypeDefinition, documentTypeDefinition } from './document-types';
+import { invoiceFromQuote } from '../invoices/domain/invoice-from-quote';
 import { canRetry, initialStatus } from './domain/document-status';
 import { DocumentsErrorCode, DocumentsException } from './documents.exception';
 import { DocumentEntity } from './entities/document.entity';
@@ -37,8 +38,17 @@ export class DocumentRequests {
   async accept(type: DocumentType, event: RequestEvent, tx: EntityManager): Promise<AcceptOutcome> {
     const definition = documentTypeDefinition(type);
     const request = event.payload;
-    const plain = instanceToPlain(request);
-    const problems = definition.problems(plain);
+    let plain = instanceToPlain(request);
+    let problems: string[] = [];
+    // An invoice that names its quote takes the quote's lines (quote → job → invoice).
+    const quoteRequestId = type === 'invoice' ? plain['quoteRequestId'] : undefined;
+    if (typeof quoteRequestId === 'string') {
+      const quote = await this.records.lockByRequest(tx, event.companyId, 'quote', quoteRequestId);
+      const taken = invoiceFromQuote(plain, quote, quoteRequestId);
+      if (taken.ok) plain = taken.request;
+      else problems = taken.problems;
+    }
+    if (problems.length === 0) problems = definition.problems(plain);
     const contactId = problems.length === 0 ? await this.contacts.contactFor(tx, event.companyId, request.clientId) : null;
     const status: Exclude<AcceptOutcome, 'duplicate'> = problems.length > 0 ? 'failed' : initialStatus(contactId !== null);
     const failure = problems.length > 0 ? { code: 'INVALID_REQUEST' as const, messages: problems } : undefined;

@@ -1,13 +1,15 @@
 import { InvoiceRequestedPayload } from '@ledgerline/contracts';
 import { XeroClientService } from '@ledgerline/xero-client';
-import { Operation } from '@ledgerline/xero-operations';
+import { Operation, OperationStore } from '@ledgerline/xero-operations';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CurrencyCode, Invoice, LineAmountTypes } from 'xero-node';
 import { DocumentCancels } from '../cancels/document-cancels.service';
 import { DocumentsConfig } from '../config/documents.config';
 import { DocumentCreateKind } from '../document-records/document-create.kind';
 import { DocumentRecords } from '../document-records/document-records.service';
+import { DocumentEntity } from '../document-records/entities/document.entity';
+import { QuoteMarkInvoicedKind } from '../quotes/quote-mark-invoiced.kind';
 import { CreatedInvoice, createdInvoice, invoiceAnswer, InvoiceAnswer, invoiceMatchesDraft, XeroInvoiceRecord } from './domain/invoice-outcome';
 import { toXeroInvoice, XeroInvoiceDraft } from './domain/invoice-mapping';
 
@@ -36,6 +38,8 @@ export class InvoiceCreateKind extends DocumentCreateKind<XeroInvoiceDraft> {
 
   constructor(
     private readonly xero: XeroClientService,
+    private readonly markInvoiced: QuoteMarkInvoicedKind,
+    private readonly operations: OperationStore,
     records: DocumentRecords,
     dataSource: DataSource,
     cancels: DocumentCancels,
@@ -74,5 +78,20 @@ export class InvoiceCreateKind extends DocumentCreateKind<XeroInvoiceDraft> {
       found.push(answer?.ok ? answer.result : undefined);
     }
     return found;
+  }
+
+  /** An invoice made from a quote: the quote is marked INVOICED in Xero (quote → job → invoice). */
+  protected override async afterCreated(tx: EntityManager, document: DocumentEntity): Promise<void> {
+    const quoteRequestId = document.request['quoteRequestId'];
+    if (typeof quoteRequestId !== 'string') return;
+    const quote = await this.records.lockByRequest(tx, document.companyId, 'quote', quoteRequestId);
+    if (!quote?.xeroId) return;
+    await this.operations.record(tx, this.markInvoiced, {
+      companyId: document.companyId,
+      target: quote.id,
+      body: { quoteXeroId: quote.xeroId, invoiceRequestId: document.requestId },
+      correlationId: document.correlationId,
+      causationId: document.causationId ?? undefined,
+    });
   }
 }

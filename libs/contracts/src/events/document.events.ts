@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { DOCUMENT_TYPES, DocumentRequest, DocumentType, FailureDetail, IsDate, IsDecimal, IsIdentifier } from './common';
 
 export const INVOICE_REQUEST_STATUSES = ['DRAFT', 'AUTHORISED'] as const;
@@ -10,7 +10,16 @@ export class InvoiceRequestedPayload extends DocumentRequest {
   @IsIn(INVOICE_REQUEST_STATUSES) status: (typeof INVOICE_REQUEST_STATUSES)[number];
   /** The job this invoice bills, when there is one. */
   @IsOptional() @IsIdentifier('jobId') jobId?: string;
+  /**
+   * The quote request this invoice bills (quote → job → invoice): without line items of its own, the invoice takes
+   * the quote's; the quote is marked INVOICED in Xero once the invoice exists.
+   */
+  @IsOptional() @IsIdentifier('quoteRequestId') quoteRequestId?: string;
 }
+
+// An invoice that names its quote may leave out its lines (the quote's are used); the shared rules for lines apply
+// whenever lines are given, and always when no quote is named.
+ValidateIf((request: InvoiceRequestedPayload) => request.quoteRequestId === undefined || request.lineItems !== undefined)(InvoiceRequestedPayload.prototype, 'lineItems');
 
 export const QUOTE_REQUEST_STATUSES = ['DRAFT', 'SENT'] as const;
 

@@ -202,8 +202,8 @@ export class XeroClientService {
     return single(body.purchaseOrders, 'purchase order');
   }
 
-  /** Xero deletes a quote by setting its status (any status but INVOICED may become DELETED). */
-  async updateQuoteStatus(companyId: string, quoteId: string, status: 'DELETED', options: WriteOptions = {}): Promise<Quote> {
+  /** Xero deletes a quote, or marks an accepted one invoiced, by setting its status. */
+  async updateQuoteStatus(companyId: string, quoteId: string, status: 'DELETED' | 'INVOICED', options: WriteOptions = {}): Promise<Quote> {
     const current = await this.getQuote(companyId, quoteId);
     // Xero's quote update requires the contact and date with the new status.
     const quote = { quoteID: quoteId, status, contact: { contactID: current.contact?.contactID }, date: current.date } as unknown as Quote;
