@@ -3,35 +3,48 @@ import { httpStatusByCode } from '@ledgerline/platform';
 import { XeroClientModule } from '@ledgerline/xero-client';
 import { operationsEngineProviders } from '@ledgerline/xero-operations';
 import { Module } from '@nestjs/common';
+import { DocumentCancelKind } from './cancels/document-cancel.kind';
+import { DocumentCancelsConsumer } from './cancels/document-cancels.consumer';
+import { DocumentCancels } from './cancels/document-cancels.service';
 import { DocumentsConfig } from './config/documents.config';
 import { ContactMappingsConsumer } from './contact-mappings/contact-mappings.consumer';
 import { ContactMappings } from './contact-mappings/contact-mappings.service';
 import { DOCUMENT_KINDS, DocumentKind } from './document-records/document-kind';
 import { DocumentQueue } from './document-records/document-queue.service';
 import { DocumentRecords } from './document-records/document-records.service';
+import { DocumentRequestsConsumer } from './document-records/document-requests.consumer';
+import { DocumentRequests } from './document-records/document-requests.service';
 import { DocumentsApi } from './documents-api/documents-api.service';
 import { DOCUMENTS_HTTP_STATUS } from './documents-api/documents-http-status';
 import { DocumentsController } from './documents-api/documents.controller';
 import { InvoiceCreateKind } from './invoices/invoice-create.kind';
-import { InvoiceRequestsConsumer } from './invoices/invoice-requests.consumer';
-import { InvoiceRequests } from './invoices/invoice-requests.service';
+import { PurchaseOrderCreateKind } from './purchase-orders/purchase-order-create.kind';
+import { QuoteCreateKind } from './quotes/quote-create.kind';
+import { QuoteMarkInvoicedKind } from './quotes/quote-mark-invoiced.kind';
+import { QuotePollKind } from './quotes/quote-poll.kind';
+import { QuoteWatcher } from './quotes/quote-watcher.service';
 
-/** Invoices (quotes, purchase orders and jobs join as further kinds and consumers). */
+/** The kinds that create a document in Xero, one per document type (its other differences are in document-types.ts). */
+const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrderCreateKind];
+
+/** Invoices, quotes and purchase orders: requested over Kafka, raised (and cancelled) in Xero through the operations engine. */
 @Module({
   imports: [
     XeroClientModule.forService(DocumentsConfig),
     AuthModule.forService(DocumentsConfig),
   ],
-  controllers: [InvoiceRequestsConsumer, ContactMappingsConsumer, DocumentsController],
+  controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, DocumentsController],
   providers: [
     DocumentRecords,
     DocumentQueue,
     ContactMappings,
-    InvoiceRequests,
+    DocumentRequests,
+    DocumentCancels,
+    QuoteWatcher,
     DocumentsApi,
     httpStatusByCode(DOCUMENTS_HTTP_STATUS),
-    ...operationsEngineProviders(DocumentsConfig, [InvoiceCreateKind]),
-    { provide: DOCUMENT_KINDS, inject: [InvoiceCreateKind], useFactory: (invoices: InvoiceCreateKind): DocumentKind[] => [invoices] },
+    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind, QuoteMarkInvoicedKind]),
+    { provide: DOCUMENT_KINDS, inject: DOCUMENT_CREATE_KINDS, useFactory: (...kinds: DocumentKind[]): DocumentKind[] => kinds },
   ],
 })
 export class DocumentsModule {}

@@ -7,14 +7,35 @@ import { DocumentEntity } from './document-records/entities/document.entity';
 import { DocumentsModule } from './documents.module';
 
 /**
- * Invoices for now: quote.requested, purchase_order.requested, job.* and document.cancel_requested are
- * consumed once they are handled, so until then they wait in Kafka rather than being read and ignored.
+ * Invoices, quotes and purchase orders, and their cancels. job.* is consumed once it is handled, so until then it
+ * waits in Kafka rather than being read and ignored.
  */
 export const documentsService: ServiceDefinition<DocumentsConfig> = {
   name: 'documents',
   config: DocumentsConfig,
   database: { schema: 'documents', entities: [DocumentEntity, ContactMappingEntity], migrations },
-  consumes: [Topics.InvoiceRequested, Topics.ContactSynced, Topics.ContactSyncFailed, Topics.XeroConnectionConnected],
-  produces: [Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSyncRequested, Topics.SyncActivity],
+  consumes: [
+    Topics.InvoiceRequested,
+    Topics.QuoteRequested,
+    Topics.PurchaseOrderRequested,
+    Topics.DocumentCancelRequested,
+    Topics.ContactSynced,
+    Topics.ContactSyncFailed,
+    Topics.XeroConnectionConnected,
+  ],
+  produces: [
+    Topics.InvoiceCreated,
+    Topics.InvoiceFailed,
+    Topics.QuoteCreated,
+    Topics.QuoteFailed,
+    Topics.QuoteAccepted,
+    Topics.QuoteDeclined,
+    Topics.PurchaseOrderCreated,
+    Topics.PurchaseOrderFailed,
+    Topics.DocumentCancelled,
+    Topics.DocumentCancelFailed,
+    Topics.ContactSyncRequested,
+    Topics.SyncActivity,
+  ],
   modules: [DocumentsModule],
 };

@@ -196,4 +196,34 @@ describe('accounting API behaviour', () => {
     const unknownResource = await org.api('GET', '/api.xro/2.0/Widgets');
     expect(unknownResource.status).toBe(404);
   });
+
+  it("filters quotes by DateFrom, DateTo, ContactID and Status, purchase orders by Status and dates, as Xero's GET takes them", async () => {
+    const other = await org.api('PUT', '/api.xro/2.0/Contacts', { Contacts: [{ Name: 'Quote Filter Other' }] });
+    const otherId = (other.body['Contacts'] as Rec[])[0]['ContactID'] as string;
+    const line = [{ Description: 'Quoted', Quantity: 1, UnitAmount: 10, AccountCode: '200' }];
+    await org.api('PUT', '/api.xro/2.0/Quotes', {
+      Quotes: [
+        { Contact: { ContactID: contactId }, Date: '2026-04-01', LineItems: line, Reference: 'qf-1', Status: 'SENT' },
+        { Contact: { ContactID: contactId }, Date: '2026-04-02', LineItems: line, Reference: 'qf-2' },
+        { Contact: { ContactID: otherId }, Date: '2026-04-01', LineItems: line, Reference: 'qf-3' },
+      ],
+    });
+    const quotes = async (query: string) => ((await org.api('GET', `/api.xro/2.0/Quotes?${query}`)).body['Quotes'] as Rec[]).map((q) => q['Reference']).filter((r) => String(r).startsWith('qf-')).sort();
+    expect(await quotes(`ContactID=${contactId}&DateFrom=2026-04-01&DateTo=2026-04-01`)).toEqual(['qf-1']);
+    expect(await quotes(`ContactID=${contactId}`)).toEqual(['qf-1', 'qf-2']);
+    expect(await quotes('DateFrom=2026-04-01&DateTo=2026-04-01')).toEqual(['qf-1', 'qf-3']);
+    expect(await quotes('Status=SENT')).toEqual(['qf-1']);
+
+    const poLine = [{ Description: 'Bought', Quantity: 2, UnitAmount: 5, AccountCode: '310' }];
+    await org.api('PUT', '/api.xro/2.0/PurchaseOrders', {
+      PurchaseOrders: [
+        { Contact: { ContactID: contactId }, Date: '2026-04-05', LineItems: poLine, Reference: 'pf-1', Status: 'AUTHORISED' },
+        { Contact: { ContactID: contactId }, Date: '2026-04-06', LineItems: poLine, Reference: 'pf-2' },
+      ],
+    });
+    const orders = async (query: string) =>
+      ((await org.api('GET', `/api.xro/2.0/PurchaseOrders?${query}`)).body['PurchaseOrders'] as Rec[]).map((o) => o['Reference']).filter((r) => String(r).startsWith('pf-')).sort();
+    expect(await orders('DateFrom=2026-04-06&DateTo=2026-04-30')).toEqual(['pf-2']);
+    expect(await orders('Status=AUTHORISED')).toEqual(['pf-1']);
+  });
 });

@@ -16,6 +16,9 @@ export const FAILURE_CATALOG = {
   CONTACT_AMBIGUOUS: { retriable: false, description: 'Several Xero contacts fit the client equally well' },
   CONTACT_SYNC_FAILED: { retriable: false, description: 'The client’s Xero contact could not be synced, so the document was not raised' },
   INVALID_REQUEST: { retriable: false, description: 'The request can never become a Xero record as it stands' },
+  DOCUMENT_NOT_FOUND: { retriable: false, description: 'No document request of this type and request id was ever received for the company' },
+  CANCEL_REFUSED: { retriable: false, description: 'Xero’s rules do not let the document be deleted or voided (paid, part-paid, billed or invoiced); the messages say why' },
+  CANCELLED: { retriable: false, description: 'The request was withdrawn by a cancel before it reached Xero' },
   UNEXPECTED: { retriable: true, description: 'An unexpected error; the request is resent' },
 } as const satisfies Record<string, { retriable: boolean; description: string }>;
 

@@ -148,6 +148,22 @@ export class OperationStore {
     }));
   }
 
+  /**
+   * Withdraws operations that have not been sent (no batch holds them), inside the caller's transaction: they end
+   * as failed with the given failure and are never sent. Returns the ids withdrawn; one already in a batch is left.
+   */
+  async withdraw(tx: EntityManager, companyId: string, operationIds: string[], failure: Failure): Promise<string[]> {
+    if (operationIds.length === 0) return [];
+    const rows: { id: string }[] = await queryRows(
+      tx,
+      `UPDATE ${this.t.operations} SET "status" = 'failed', "failure" = $3, "completed_at" = now(), "updated_at" = now()
+       WHERE "company_id" = $1 AND "id" = ANY($2::uuid[]) AND "batch_id" IS NULL AND "status" IN ('pending', 'waiting_connection')
+       RETURNING "id"`,
+      [companyId, operationIds, JSON.stringify(failure)],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Open batches that are due and unleased (never sent, failed transiently, or abandoned by a dead replica). */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedBatch[]> {
     if (limit <= 0) return [];

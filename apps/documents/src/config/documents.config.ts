@@ -14,6 +14,18 @@ export class DocumentsConfig extends WithOperationsEngine(WithJwtVerification(Wi
   @WholeNumber('INVOICE_BATCH_SIZE', 1, 50)
   INVOICE_BATCH_SIZE = 50;
 
+  /** Quotes per Xero call (at most 50). */
+  @WholeNumber('QUOTE_BATCH_SIZE', 1, 50)
+  QUOTE_BATCH_SIZE = 50;
+
+  /** Purchase orders per Xero call (at most 50). */
+  @WholeNumber('PURCHASE_ORDER_BATCH_SIZE', 1, 50)
+  PURCHASE_ORDER_BATCH_SIZE = 50;
+
+  /** How often the quotes of companies with quotes awaiting an answer are polled (Xero has no quote webhooks), in ms. */
+  @WholeNumber('QUOTES_POLL_INTERVAL_MS', 1_000, 86_400_000)
+  QUOTES_POLL_INTERVAL_MS = 300_000;
+
   // --- The contact saga ---
 
   /** Ask the contacts service again when a contact sync request has gone unanswered this long, in ms. */

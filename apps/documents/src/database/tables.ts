@@ -2,4 +2,5 @@
 export const Tables = {
   documents: '"documents"."documents"',
   contactMappings: '"documents"."contact_mappings"',
+  quoteWatch: '"documents"."quote_watch"',
 } as const;

@@ -4,8 +4,9 @@ import { queryRows } from '@ledgerline/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Tables } from '../database/tables';
-import { CreatedInvoice } from '../invoices/domain/invoice-outcome';
+import { CreatedDocument } from './domain/document-outcome';
 import { DocumentStatus, statusesBefore } from './domain/document-status';
+import { documentTypeDefinition } from './document-types';
 import { DocumentsErrorCode, DocumentsException } from './documents.exception';
 import { DocumentEntity } from './entities/document.entity';
 
@@ -73,6 +74,14 @@ export class DocumentRecords {
     });
     if (!document) throw DocumentsException.notFound();
     return document;
+  }
+
+  /** The company's document for a request, locked for the rest of the transaction (null when there is none). */
+  lockByRequest(tx: EntityManager, companyId: string, type: DocumentType, requestId: string): Promise<DocumentEntity | null> {
+    return tx.getRepository(DocumentEntity).findOne({
+      where: { companyId, type, requestId },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   /** A document of the company, locked for the rest of the transaction (null when there is none). */
@@ -161,7 +170,7 @@ export class DocumentRecords {
   }
 
   /** Xero has the document: record what it said and announce it. */
-  async markCreated(tx: EntityManager, document: DocumentEntity, outcome: CreatedInvoice): Promise<boolean> {
+  async markCreated(tx: EntityManager, document: DocumentEntity, outcome: CreatedDocument): Promise<boolean> {
     const updated: unknown[] = await queryRows(
       tx,
       `UPDATE ${Tables.documents}
@@ -178,7 +187,7 @@ export class DocumentRecords {
         outcome.subTotal,
         outcome.totalTax,
         outcome.total,
-        outcome.amountDue,
+        outcome.amountDue ?? null,
         outcome.currencyCode,
         statusesBefore('created'),
       ],
@@ -196,13 +205,9 @@ export class DocumentRecords {
       total: outcome.total,
       currencyCode: outcome.currencyCode,
     };
-    switch (document.type) {
-      case 'invoice':
-        await this.publisher.publish(tx, Topics.InvoiceCreated, document.companyId, { ...common, amountDue: outcome.amountDue }, origin);
-        return true;
-      default:
-        throw unsupported(document.type);
-    }
+    const definition = documentTypeDefinition(document.type);
+    await this.publisher.publish(tx, definition.created, document.companyId, { ...common, ...definition.createdExtras(outcome) } as never, origin);
+    return true;
   }
 
   /** The document cannot be raised as it stands: record why and announce it. */
@@ -231,13 +236,67 @@ export class DocumentRecords {
       clientId: document.clientId,
       failure: { code: failure.code, messages: failure.messages },
     };
-    switch (document.type) {
-      case 'invoice':
-        await this.publisher.publish(tx, Topics.InvoiceFailed, document.companyId, payload, this.origin(document));
-        return;
-      default:
-        throw unsupported(document.type);
-    }
+    await this.publisher.publish(tx, documentTypeDefinition(document.type).failed, document.companyId, payload, this.origin(document));
+  }
+
+  /** A cancel is under way: by which request, and why. */
+  async noteCancelRequested(tx: EntityManager, id: string, cancel: { eventId: string; correlationId: string; reason: string | null }): Promise<void> {
+    await tx.query(
+      `UPDATE ${Tables.documents}
+       SET "cancel_requested_at" = now(), "cancel_event_id" = $2, "cancel_correlation_id" = $3, "cancel_reason" = $4, "cancel_failure" = NULL, "updated_at" = now()
+       WHERE "id" = $1`,
+      [id, cancel.eventId, cancel.correlationId, cancel.reason],
+    );
+  }
+
+  /**
+   * The document is withdrawn: deleted or voided in Xero (`xeroStatus`), or stopped before it reached Xero (null).
+   * The record stays, with when, by which request and why; document.cancelled announces it.
+   */
+  async markCancelled(tx: EntityManager, document: Pick<DocumentEntity, 'id' | 'type' | 'companyId' | 'requestId' | 'xeroId'>, xeroStatus: 'DELETED' | 'VOIDED' | null): Promise<boolean> {
+    const updated: { cancel_event_id: string | null; cancel_correlation_id: string | null; cancel_reason: string | null }[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents}
+       SET "status" = 'cancelled', "xero_status" = COALESCE($2::varchar, "xero_status"),
+           "amount_due" = CASE WHEN $2::varchar IS NOT NULL AND "amount_due" IS NOT NULL THEN 0 ELSE "amount_due" END,
+           "cancel_requested_at" = NULL, "cancelled_at" = now(), "completed_at" = COALESCE("completed_at", now()), "updated_at" = now()
+       WHERE "id" = $1 AND "status" = ANY($3::varchar[])
+       RETURNING "cancel_event_id", "cancel_correlation_id", "cancel_reason"`,
+      [document.id, xeroStatus, statusesBefore('cancelled')],
+    );
+    if (updated.length === 0) return false;
+    const [cancel] = updated;
+    await this.publisher.publish(
+      tx,
+      Topics.DocumentCancelled,
+      document.companyId,
+      {
+        documentType: document.type,
+        requestId: document.requestId,
+        ...(xeroStatus && document.xeroId ? { xeroId: document.xeroId } : {}),
+        status: xeroStatus ?? 'NOT_SENT',
+        ...(cancel.cancel_reason ? { reason: cancel.cancel_reason } : {}),
+      },
+      this.cancelOrigin(document.id, cancel),
+    );
+    return true;
+  }
+
+  /** Xero's rules (or Xero) refused the cancel: the document stays as it was, with why; document.cancel_failed says so. */
+  async markCancelFailed(tx: EntityManager, document: Pick<DocumentEntity, 'id' | 'type' | 'companyId' | 'requestId'>, failure: FailureDetail): Promise<void> {
+    const [cancel]: { cancel_event_id: string | null; cancel_correlation_id: string | null }[] = await queryRows(
+      tx,
+      `UPDATE ${Tables.documents} SET "cancel_requested_at" = NULL, "cancel_failure" = $2, "updated_at" = now()
+       WHERE "id" = $1 RETURNING "cancel_event_id", "cancel_correlation_id"`,
+      [document.id, JSON.stringify({ code: failure.code, messages: failure.messages })],
+    );
+    await this.publisher.publish(
+      tx,
+      Topics.DocumentCancelFailed,
+      document.companyId,
+      { documentType: document.type, requestId: document.requestId, failure: { code: failure.code, messages: failure.messages } },
+      this.cancelOrigin(document.id, cancel),
+    );
   }
 
   /** A retry: the next attempt (so a new idempotency key), possibly corrected, back in the flow. */
@@ -256,6 +315,11 @@ export class DocumentRecords {
     if (updated.length === 0) throw new DocumentsException(DocumentsErrorCode.NotRetriable, `A ${document.status} document cannot go back to ${status}`);
   }
 
+  /** Cancel outcomes continue the cancel request's flow. */
+  private cancelOrigin(id: string, cancel: { cancel_event_id: string | null; cancel_correlation_id: string | null } | undefined) {
+    return cancel?.cancel_event_id ? causedBy({ id: cancel.cancel_event_id, correlationId: cancel.cancel_correlation_id ?? cancel.cancel_event_id }) : { correlationId: id };
+  }
+
   /** Outcome events continue the request's flow: same correlation id, caused by the request event. */
   private origin(document: Pick<DocumentEntity, 'correlationId' | 'causationId'>) {
     return document.causationId
@@ -265,8 +329,4 @@ export class DocumentRecords {
         })
       : { correlationId: document.correlationId };
   }
-}
-
-function unsupported(type: DocumentType): DocumentsException {
-  return new DocumentsException(DocumentsErrorCode.TypeNotSupported, `${type} documents are not handled yet`);
 }

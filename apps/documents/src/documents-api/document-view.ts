@@ -13,8 +13,11 @@ export interface DocumentView {
   sendCount: number;
   xero: { id: string | null; number: string | null; status: string | null; contactId: string | null };
   currencyCode: string;
-  totals: { subTotal: string; totalTax: string; total: string; amountDue: string } | null;
+  /** amountDue is an invoice's; quotes and purchase orders have none. */
+  totals: { subTotal: string; totalTax: string; total: string; amountDue: string | null } | null;
   lastError: (FailureDetail & { at: string | null }) | null;
+  /** A cancel: under way (requestedAt) or done (cancelledAt, with Xero's final status in xero.status), or refused. */
+  cancel: { eventId: string | null; reason: string | null; requestedAt: string | null; cancelledAt: string | null; failure: FailureDetail | null } | null;
   correlationId: string;
   createdAt: string;
   updatedAt: string;
@@ -49,8 +52,23 @@ export function documentView(document: DocumentEntity, sendCount: number): Docum
     totals:
       document.total === null
         ? null
-        : { subTotal: amount(document.subTotal), totalTax: amount(document.totalTax), total: amount(document.total), amountDue: amount(document.amountDue) },
+        : {
+            subTotal: amount(document.subTotal),
+            totalTax: amount(document.totalTax),
+            total: amount(document.total),
+            amountDue: document.amountDue === null ? null : amount(document.amountDue),
+          },
     lastError: document.lastErrorCode ? { code: document.lastErrorCode as FailureCode, messages: document.lastErrorMessages ?? [], at: iso(document.lastErrorAt) } : null,
+    cancel:
+      document.cancelEventId === null
+        ? null
+        : {
+            eventId: document.cancelEventId,
+            reason: document.cancelReason,
+            requestedAt: iso(document.cancelRequestedAt),
+            cancelledAt: iso(document.cancelledAt),
+            failure: document.cancelFailure,
+          },
     correlationId: document.correlationId,
     createdAt: new Date(document.createdAt).toISOString(),
     updatedAt: new Date(document.updatedAt).toISOString(),

@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OperationStore, OperationWorker } from '@ledgerline/xero-operations';
 import { DocumentRecords } from '../document-records/document-records.service';
-import { DocumentsErrorCode, DocumentsException } from '../document-records/documents.exception';
+import { DocumentsException } from '../document-records/documents.exception';
 import { DocumentEntity } from '../document-records/entities/document.entity';
-import { InvoiceRequests } from '../invoices/invoice-requests.service';
+import { DocumentRequests } from '../document-records/document-requests.service';
 import { DocumentDetailView, documentDetailView, DocumentView, documentView } from './document-view';
 import { ListDocumentsQuery } from './documents-api.dto';
 
@@ -25,7 +25,7 @@ export class DocumentsApi {
   constructor(
     private readonly dataSource: DataSource,
     private readonly records: DocumentRecords,
-    private readonly invoices: InvoiceRequests,
+    private readonly requests: DocumentRequests,
     private readonly publisher: EventPublisher,
     private readonly worker: OperationWorker,
     private readonly operations: OperationStore,
@@ -50,18 +50,12 @@ export class DocumentsApi {
     return documentDetailView(document, sends.get(document.id) ?? 0);
   }
 
-  /** A failed document goes round again as its next attempt, with corrected line items when given. */
+  /** A failed document of any type goes round again as its next attempt, with corrected line items when given. */
   async retry(companyId: string, id: string, lineItems?: LineItem[]): Promise<DocumentDetailView> {
     if (!UUID.test(id)) throw DocumentsException.notFound();
     await this.dataSource.transaction(async (tx) => {
       const document = await this.records.lockOwn(tx, companyId, id);
-      switch (document.type) {
-        case 'invoice':
-          await this.invoices.retry(tx, document, lineItems);
-          return;
-        default:
-          throw new DocumentsException(DocumentsErrorCode.TypeNotSupported, `${document.type} documents are not handled yet`);
-      }
+      await this.requests.retry(tx, document, lineItems);
     });
     this.publisher.flush();
     this.worker.nudge();

@@ -1,13 +1,15 @@
-import { Failure, InvoiceRequestedPayload } from '@ledgerline/contracts';
+import { InvoiceRequestedPayload } from '@ledgerline/contracts';
 import { XeroClientService } from '@ledgerline/xero-client';
-import { Operation } from '@ledgerline/xero-operations';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Operation, OperationStore } from '@ledgerline/xero-operations';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CurrencyCode, Invoice, LineAmountTypes } from 'xero-node';
+import { DocumentCancels } from '../cancels/document-cancels.service';
 import { DocumentsConfig } from '../config/documents.config';
-import { Tables } from '../database/tables';
-import { DocumentKind } from '../document-records/document-kind';
+import { DocumentCreateKind } from '../document-records/document-create.kind';
 import { DocumentRecords } from '../document-records/document-records.service';
+import { DocumentEntity } from '../document-records/entities/document.entity';
+import { QuoteMarkInvoicedKind } from '../quotes/quote-mark-invoiced.kind';
 import { CreatedInvoice, createdInvoice, invoiceAnswer, InvoiceAnswer, invoiceMatchesDraft, XeroInvoiceRecord } from './domain/invoice-outcome';
 import { toXeroInvoice, XeroInvoiceDraft } from './domain/invoice-mapping';
 
@@ -29,18 +31,21 @@ const GONE = new Set(['DELETED', 'VOIDED']);
 
 /** Sales invoices (ACCREC), created in batches through the operations engine. */
 @Injectable()
-export class InvoiceCreateKind implements DocumentKind<XeroInvoiceDraft, CreatedInvoice> {
-  private readonly logger = new Logger(InvoiceCreateKind.name);
+export class InvoiceCreateKind extends DocumentCreateKind<XeroInvoiceDraft> {
   readonly name = 'invoice.create';
   readonly documentType = 'invoice' as const;
   readonly batchSize: number;
 
   constructor(
     private readonly xero: XeroClientService,
-    private readonly records: DocumentRecords,
-    private readonly dataSource: DataSource,
+    private readonly markInvoiced: QuoteMarkInvoicedKind,
+    private readonly operations: OperationStore,
+    records: DocumentRecords,
+    dataSource: DataSource,
+    cancels: DocumentCancels,
     @Inject(DocumentsConfig) config: DocumentsConfig,
   ) {
+    super(records, dataSource, cancels);
     this.batchSize = config.INVOICE_BATCH_SIZE;
   }
 
@@ -75,38 +80,18 @@ export class InvoiceCreateKind implements DocumentKind<XeroInvoiceDraft, Created
     return found;
   }
 
-  async succeeded(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, result: CreatedInvoice): Promise<void> {
-    const document = await this.records.lock(tx, operation.companyId, operation.target);
-    if (!document || !(await this.records.markCreated(tx, document, result))) this.skipped(operation, 'created');
-  }
-
-  async failed(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, failure: Failure): Promise<void> {
-    const document = await this.records.lock(tx, operation.companyId, operation.target);
-    if (!document || !(await this.records.markFailed(tx, document, failure))) this.skipped(operation, 'failed');
-  }
-
-  async waiting(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, failure: Failure): Promise<void> {
-    await this.records.markWaitingConnection(tx, operation.target, failure);
-  }
-
-  async retrying(tx: EntityManager, operation: Operation<XeroInvoiceDraft>, failure: Failure): Promise<void> {
-    await this.records.noteTransientFailure(tx, operation.target, failure);
-  }
-
-  xeroIdOf(result: CreatedInvoice): string {
-    return result.xeroId;
-  }
-
-  private async recordedXeroIds(companyId: string, xeroIds: string[]): Promise<Set<string>> {
-    if (xeroIds.length === 0) return new Set();
-    const rows: { xero_id: string }[] = await this.dataSource.query(
-      `SELECT "xero_id" FROM ${Tables.documents} WHERE "company_id" = $1 AND "xero_id" = ANY($2::uuid[])`,
-      [companyId, xeroIds],
-    );
-    return new Set(rows.map((r) => r.xero_id));
-  }
-
-  private skipped(operation: Operation<XeroInvoiceDraft>, outcome: string): void {
-    this.logger.warn(`document ${operation.target} of ${operation.companyId} no longer waits for Xero; the ${outcome} answer is not applied to it`);
+  /** An invoice made from a quote: the quote is marked INVOICED in Xero (quote → job → invoice). */
+  protected override async afterCreated(tx: EntityManager, document: DocumentEntity): Promise<void> {
+    const quoteRequestId = document.request['quoteRequestId'];
+    if (typeof quoteRequestId !== 'string') return;
+    const quote = await this.records.lockByRequest(tx, document.companyId, 'quote', quoteRequestId);
+    if (!quote?.xeroId) return;
+    await this.operations.record(tx, this.markInvoiced, {
+      companyId: document.companyId,
+      target: quote.id,
+      body: { quoteXeroId: quote.xeroId, invoiceRequestId: document.requestId },
+      correlationId: document.correlationId,
+      causationId: document.causationId ?? undefined,
+    });
   }
 }

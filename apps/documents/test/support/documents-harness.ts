@@ -1,5 +1,6 @@
-import { createEvent, InvoiceRequestedPayload, LedgerlineEvent, Topic } from '@ledgerline/contracts';
+import { createEvent, InvoiceRequestedPayload, LedgerlineEvent, PurchaseOrderRequestedPayload, QuoteRequestedPayload, Topic } from '@ledgerline/contracts';
 import {
+  bearerToken,
   ConnectionsStandIn,
   createTestDatabase,
   ensureKafka,
@@ -18,6 +19,8 @@ import {
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
+
+export const DOCUMENTS_JWT = { secret: 'documents-int-test-jwt-secret-0123456789abcdef', issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
 
 export type Outcome = { id: string; correlationId: string; causationId: string; companyId: string; payload: XeroJson & { requestId: string; clientId: string } };
 
@@ -60,7 +63,7 @@ export class DocumentsHarness {
       XERO_API_BASE_URL: this.sandbox.url,
       CONNECTIONS_INTERNAL_URL: this.connections.url,
       INTERNAL_API_TOKEN: this.connections.internalToken,
-      JWT_SECRET: 'documents-int-test-jwt-secret-0123456789abcdef',
+      JWT_SECRET: DOCUMENTS_JWT.secret,
       XERO_RETRY_BASE_DELAY_MS: '50',
       XERO_RETRY_MAX_DELAY_MS: '500',
       EVENT_RETRY_BASE_MS: '50',
@@ -127,6 +130,65 @@ export class DocumentsHarness {
       status: 'AUTHORISED',
       ...overrides,
     } as InvoiceRequestedPayload;
+  }
+
+  quoteRequest(clientId: string, overrides: Partial<QuoteRequestedPayload> = {}): QuoteRequestedPayload {
+    this.requestCounter += 1;
+    return {
+      requestId: `quote-${this.requestCounter}-${uniqueId('')}`,
+      clientId,
+      lineItems: [{ description: 'Deck rebuild', quantity: '1', unitAmount: '1200.00', accountCode: '200', taxType: 'OUTPUT2' }],
+      reference: `Q-${this.requestCounter}`,
+      date: '2026-03-01',
+      expiryDate: '2026-03-31',
+      title: 'Deck rebuild',
+      currencyCode: 'NZD',
+      status: 'SENT',
+      ...overrides,
+    } as QuoteRequestedPayload;
+  }
+
+  purchaseOrderRequest(supplierId: string, overrides: Partial<PurchaseOrderRequestedPayload> = {}): PurchaseOrderRequestedPayload {
+    this.requestCounter += 1;
+    return {
+      requestId: `po-${this.requestCounter}-${uniqueId('')}`,
+      clientId: supplierId,
+      lineItems: [{ description: 'Hardwood decking', quantity: '20', unitAmount: '12.50', accountCode: '310', taxType: 'INPUT2' }],
+      reference: `PO-REF-${this.requestCounter}`,
+      date: '2026-03-01',
+      deliveryDate: '2026-03-05',
+      deliveryAddress: '12 Wharf Road, Auckland',
+      currencyCode: 'NZD',
+      status: 'AUTHORISED',
+      ...overrides,
+    } as PurchaseOrderRequestedPayload;
+  }
+
+  /** Every record of a collection (Quotes, PurchaseOrders, ...) of the organisation, read through the accounting API. */
+  async xeroList(org: SandboxOrganisation, collection: string): Promise<XeroJson[]> {
+    const { accessToken, tenantId } = await org.token();
+    const all: XeroJson[] = [];
+    for (let page = 1; ; page++) {
+      const response = await fetch(`${this.sandbox.url}/api.xro/2.0/${collection}?page=${page}`, { headers: { authorization: `Bearer ${accessToken}`, 'xero-tenant-id': tenantId } });
+      if (!response.ok) throw new Error(`GET ${collection}: ${response.status} ${await response.text()}`);
+      const records = ((await response.json()) as XeroJson)[collection] as XeroJson[] | undefined;
+      all.push(...(records ?? []));
+      if (!records || records.length < 100) return all;
+    }
+  }
+
+  /** The documents REST API as a member of the company's staff. */
+  async rest(method: string, path: string, companyId: string, body?: unknown): Promise<{ status: number; body: XeroJson }> {
+    const response = await fetch(`${this.documents.url}${path}`, {
+      method,
+      headers: {
+        authorization: bearerToken(DOCUMENTS_JWT, { sub: `user-${companyId}`, companyId, role: 'accountant' }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as XeroJson) : {} };
   }
 
   outcomes(name: Topic, companyId: string): Outcome[] {

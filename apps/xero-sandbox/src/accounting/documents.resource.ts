@@ -33,7 +33,23 @@ interface DocumentSpec {
   settled?: (doc: XeroRecord | undefined) => ReturnType<typeof money>;
   /** Quotes spell LineAmountTypes in capitals (EXCLUSIVE), per Xero's QuoteLineAmountTypes. */
   upperCaseLineAmountTypes?: boolean;
+  /** Query parameters of this collection's list besides IDs/Statuses/ContactIDs/numbers (Xero's GET /Quotes, /PurchaseOrders). */
+  filters?: Record<string, (record: StoredRecord, values: string[]) => boolean>;
 }
+
+/** The document's Date as YYYY-MM-DD, for DateFrom/DateTo (inclusive, as Xero compares them). */
+const dayOfRecord = (record: StoredRecord): string | undefined => {
+  const parsed = parseXeroDate(record.data['Date']);
+  return parsed === undefined ? undefined : dateString(parsed).slice(0, 10);
+};
+
+/** Xero's DateFrom/DateTo/ContactID/Status list parameters (single values), as GET /Quotes and /PurchaseOrders take them. */
+const singleValueFilters = (withContact: boolean): Record<string, (record: StoredRecord, values: string[]) => boolean> => ({
+  DateFrom: (record, [from]) => (dayOfRecord(record) ?? '') >= from.slice(0, 10),
+  DateTo: (record, [to]) => (dayOfRecord(record) ?? '') <= to.slice(0, 10),
+  Status: (record, [status]) => String(record.data['Status']).toLowerCase() === status,
+  ...(withContact ? { ContactID: (record: StoredRecord, [id]: string[]) => String((record.data['Contact'] as XeroRecord | undefined)?.['ContactID']).toLowerCase() === id } : {}),
+});
 
 function documentDate(value: unknown, field: string, errors: string[]): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -140,6 +156,7 @@ export function createDocumentResource(spec: DocumentSpec): ResourceDefinition {
       Statuses: (record, values) => values.includes(String(record.data['Status']).toLowerCase()),
       ContactIDs: (record, values) => values.includes(String((record.data['Contact'] as XeroRecord | undefined)?.['ContactID']).toLowerCase()),
       [`${spec.numberField}s`]: (record, values) => values.includes(String(record.data[spec.numberField]).toLowerCase()),
+      ...spec.filters,
     },
   };
 }
@@ -190,6 +207,7 @@ export const quotesResource = createDocumentResource({
   salesSide: () => true,
   fields: ['ExpiryDate'],
   upperCaseLineAmountTypes: true,
+  filters: { ...singleValueFilters(true), QuoteNumber: (record, [number]) => String(record.data['QuoteNumber']).toLowerCase() === number },
 });
 
 export const purchaseOrdersResource = createDocumentResource({
@@ -203,6 +221,7 @@ export const purchaseOrdersResource = createDocumentResource({
   transitions: { DRAFT: ['SUBMITTED', 'AUTHORISED', 'DELETED'], SUBMITTED: ['DRAFT', 'AUTHORISED', 'DELETED'], AUTHORISED: ['BILLED', 'DELETED'], BILLED: ['AUTHORISED'] },
   salesSide: () => false,
   fields: ['DeliveryDate'],
+  filters: singleValueFilters(false),
 });
 
 /** What has been allocated from a credit (credit note, prepayment, overpayment) so far. */

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { DOCUMENT_TYPES, DocumentRequest, DocumentType, FailureDetail, IsDate, IsDecimal, IsIdentifier } from './common';
 
 export const INVOICE_REQUEST_STATUSES = ['DRAFT', 'AUTHORISED'] as const;
@@ -10,7 +10,16 @@ export class InvoiceRequestedPayload extends DocumentRequest {
   @IsIn(INVOICE_REQUEST_STATUSES) status: (typeof INVOICE_REQUEST_STATUSES)[number];
   /** The job this invoice bills, when there is one. */
   @IsOptional() @IsIdentifier('jobId') jobId?: string;
+  /**
+   * The quote request this invoice bills (quote → job → invoice): without line items of its own, the invoice takes
+   * the quote's; the quote is marked INVOICED in Xero once the invoice exists.
+   */
+  @IsOptional() @IsIdentifier('quoteRequestId') quoteRequestId?: string;
 }
+
+// An invoice that names its quote may leave out its lines (the quote's are used); the shared rules for lines apply
+// whenever lines are given, and always when no quote is named.
+ValidateIf((request: InvoiceRequestedPayload) => request.quoteRequestId === undefined || request.lineItems !== undefined)(InvoiceRequestedPayload.prototype, 'lineItems');
 
 export const QUOTE_REQUEST_STATUSES = ['DRAFT', 'SENT'] as const;
 
@@ -62,6 +71,19 @@ export class InvoiceFailedPayload extends DocumentFailed {}
 export class QuoteFailedPayload extends DocumentFailed {}
 export class PurchaseOrderFailedPayload extends DocumentFailed {}
 
+/** A customer answered a quote in Xero (seen by polling Xero's quotes: Xero sends no quote webhooks). */
+export abstract class QuoteAnswered {
+  @IsIdentifier('requestId') requestId: string;
+  @IsIdentifier('clientId') clientId: string;
+  @IsUUID() xeroId: string;
+  @IsString() @IsNotEmpty() number: string;
+  /** Xero's status: ACCEPTED or DECLINED. */
+  @IsString() @IsNotEmpty() status: string;
+}
+
+export class QuoteAcceptedPayload extends QuoteAnswered {}
+export class QuoteDeclinedPayload extends QuoteAnswered {}
+
 /** Withdraw a document: Xero deletes drafts and voids authorised ones; the local record is kept. */
 export class DocumentCancelRequestedPayload {
   @IsIn(DOCUMENT_TYPES) documentType: DocumentType;
@@ -69,11 +91,17 @@ export class DocumentCancelRequestedPayload {
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
+/** DELETED or VOIDED in Xero; NOT_SENT when the request was withdrawn before it reached Xero (no Xero id then). */
+export const DOCUMENT_CANCELLED_STATUSES = ['DELETED', 'VOIDED', 'NOT_SENT'] as const;
+
 export class DocumentCancelledPayload {
   @IsIn(DOCUMENT_TYPES) documentType: DocumentType;
   @IsIdentifier('requestId') requestId: string;
-  @IsUUID() xeroId: string;
-  @IsIn(['DELETED', 'VOIDED']) status: 'DELETED' | 'VOIDED';
+  /** The Xero record's id; absent when the request never reached Xero. */
+  @IsOptional() @IsUUID() xeroId?: string;
+  @IsIn(DOCUMENT_CANCELLED_STATUSES) status: (typeof DOCUMENT_CANCELLED_STATUSES)[number];
+  /** The reason the cancel request gave. */
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
 export class DocumentCancelFailedPayload {

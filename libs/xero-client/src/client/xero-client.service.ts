@@ -32,6 +32,23 @@ export interface PaymentQuery extends PageQuery {
 
 export type CancelledInvoiceStatus = 'DELETED' | 'VOIDED';
 
+export interface QuoteQuery {
+  ifModifiedSince?: Date;
+  /** YYYY-MM-DD, inclusive. */
+  dateFrom?: string;
+  dateTo?: string;
+  contactId?: string;
+  status?: string;
+  page?: number;
+}
+
+export interface PurchaseOrderQuery extends PageQuery {
+  status?: 'DRAFT' | 'SUBMITTED' | 'AUTHORISED' | 'BILLED' | 'DELETED';
+  /** YYYY-MM-DD, inclusive. */
+  dateFrom?: string;
+  dateTo?: string;
+}
+
 /**
  * Ledgerline's contracts carry unit amounts to 4 decimal places; without `unitdp=4` Xero rounds them to 2
  * on the way in and out, and the line totals would differ from what was requested.
@@ -157,6 +174,52 @@ export class XeroClientService {
         .createPurchaseOrders(tenantId, { purchaseOrders: batch } as PurchaseOrders, false, key)
         .then(({ response, body }) => ({ response, body: body.purchaseOrders })),
     );
+  }
+
+  /** One page of quotes (Xero pages quotes by 100 and takes no page size or where filter for them). */
+  async listQuotes(companyId: string, query: QuoteQuery = {}): Promise<Quote[]> {
+    const body = await this.read(companyId, 'getQuotes', ({ apis, tenantId }) =>
+      apis.accounting.getQuotes(tenantId, query.ifModifiedSince, query.dateFrom, query.dateTo, undefined, undefined, query.contactId, query.status, query.page ?? 1),
+    );
+    return body.quotes ?? [];
+  }
+
+  async listPurchaseOrders(companyId: string, query: PurchaseOrderQuery = {}): Promise<Page<PurchaseOrder>> {
+    const { page, pageSize } = pageParams(query);
+    const body = await this.read(companyId, 'getPurchaseOrders', ({ apis, tenantId }) =>
+      apis.accounting.getPurchaseOrders(tenantId, query.ifModifiedSince, query.status, query.dateFrom, query.dateTo, undefined, page, pageSize),
+    );
+    return pageOf(body.purchaseOrders, page, pageSize, body.pagination);
+  }
+
+  async getQuote(companyId: string, quoteId: string): Promise<Quote> {
+    const body = await this.read(companyId, 'getQuote', ({ apis, tenantId }) => apis.accounting.getQuote(tenantId, quoteId));
+    return single(body.quotes, 'quote');
+  }
+
+  async getPurchaseOrder(companyId: string, purchaseOrderId: string): Promise<PurchaseOrder> {
+    const body = await this.read(companyId, 'getPurchaseOrder', ({ apis, tenantId }) => apis.accounting.getPurchaseOrder(tenantId, purchaseOrderId));
+    return single(body.purchaseOrders, 'purchase order');
+  }
+
+  /** Xero deletes a quote, or marks an accepted one invoiced, by setting its status. */
+  async updateQuoteStatus(companyId: string, quoteId: string, status: 'DELETED' | 'INVOICED', options: WriteOptions = {}): Promise<Quote> {
+    const current = await this.getQuote(companyId, quoteId);
+    // Xero's quote update requires the contact and date with the new status.
+    const quote = { quoteID: quoteId, status, contact: { contactID: current.contact?.contactID }, date: current.date } as unknown as Quote;
+    const body = await this.write(companyId, 'updateQuote', options, ({ apis, tenantId }) =>
+      apis.accounting.updateQuote(tenantId, quoteId, { quotes: [quote] } as Quotes, options.idempotencyKey),
+    );
+    return single(body.quotes, 'quote');
+  }
+
+  /** Xero deletes a purchase order by setting its status; a BILLED one cannot be deleted. */
+  async updatePurchaseOrderStatus(companyId: string, purchaseOrderId: string, status: 'DELETED', options: WriteOptions = {}): Promise<PurchaseOrder> {
+    const order = { purchaseOrderID: purchaseOrderId, status } as unknown as PurchaseOrder;
+    const body = await this.write(companyId, 'updatePurchaseOrder', options, ({ apis, tenantId }) =>
+      apis.accounting.updatePurchaseOrder(tenantId, purchaseOrderId, { purchaseOrders: [order] } as PurchaseOrders, options.idempotencyKey),
+    );
+    return single(body.purchaseOrders, 'purchase order');
   }
 
   // Payments

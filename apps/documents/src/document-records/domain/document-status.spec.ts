@@ -25,8 +25,14 @@ describe('document status', () => {
     expect(canTransition('pending', 'failed')).toBe(true);
   });
 
-  it('never moves a created document again', () => {
-    for (const to of DOCUMENT_STATUSES) expect(canTransition('created', to)).toBe(false);
+  it('moves a created document only to cancelled, and a cancelled one never again', () => {
+    expect(DOCUMENT_STATUSES.filter((to) => canTransition('created', to))).toEqual(['cancelled']);
+    for (const to of DOCUMENT_STATUSES) expect(canTransition('cancelled', to)).toBe(false);
+  });
+
+  it('cancels a document from every status before it, and never retries a cancelled one', () => {
+    expect(statusesBefore('cancelled').sort()).toEqual(['created', 'failed', 'pending', 'waiting_connection', 'waiting_contact']);
+    expect(canRetry('cancelled')).toBe(false);
   });
 
   it('reopens a failed document only through a retry', () => {
@@ -42,7 +48,7 @@ describe('document status', () => {
     expect(statusesBefore('pending').sort()).toEqual(['failed', 'waiting_connection', 'waiting_contact']);
   });
 
-  it('recognises only the five statuses', () => {
+  it('recognises only the six statuses', () => {
     expect(DOCUMENT_STATUSES.every(isDocumentStatus)).toBe(true);
     expect(isDocumentStatus('sending')).toBe(false);
     expect(isDocumentStatus(undefined)).toBe(false);

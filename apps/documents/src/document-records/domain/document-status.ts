@@ -6,22 +6,25 @@
  *   after a transient failure).
  * - `created`: Xero has it (id, number, totals recorded; the created event is out).
  * - `failed`: Xero or a contact sync refused it, or it was invalid; the failed event is out. A retry reopens it.
+ * - `cancelled`: withdrawn by document.cancel_requested: deleted or voided in Xero (xero_status says which), or
+ *   stopped before it reached Xero. The record is kept; document.cancelled is out.
  *
  * This is the one state machine: every change of a document's status goes through `transitionSql`, so the SQL
  * guards exactly the transitions listed here.
  */
-export const DOCUMENT_STATUSES = ['waiting_contact', 'waiting_connection', 'pending', 'created', 'failed'] as const;
+export const DOCUMENT_STATUSES = ['waiting_contact', 'waiting_connection', 'pending', 'created', 'failed', 'cancelled'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 export const isDocumentStatus = (value: unknown): value is DocumentStatus => typeof value === 'string' && (DOCUMENT_STATUSES as readonly string[]).includes(value);
 
-/** What may follow what. `created` is final; `failed` is final until someone retries it. */
+/** What may follow what. `cancelled` is final; `created` only moves to it; `failed` is final until retried or cancelled. */
 const TRANSITIONS: Record<DocumentStatus, readonly DocumentStatus[]> = {
-  waiting_contact: ['pending', 'failed', 'waiting_connection'],
-  waiting_connection: ['pending', 'waiting_contact', 'failed'],
-  pending: ['created', 'failed', 'waiting_contact', 'waiting_connection'],
-  created: [],
-  failed: ['pending', 'waiting_contact'],
+  waiting_contact: ['pending', 'failed', 'waiting_connection', 'cancelled'],
+  waiting_connection: ['pending', 'waiting_contact', 'failed', 'cancelled'],
+  pending: ['created', 'failed', 'waiting_contact', 'waiting_connection', 'cancelled'],
+  created: ['cancelled'],
+  failed: ['pending', 'waiting_contact', 'cancelled'],
+  cancelled: [],
 };
 
 export const canTransition = (from: DocumentStatus, to: DocumentStatus): boolean => TRANSITIONS[from].includes(to);

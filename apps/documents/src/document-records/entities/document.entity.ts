@@ -2,7 +2,7 @@ import { DocumentType, FailureCode, FailureDetail } from '@ledgerline/contracts'
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DocumentStatus } from '../domain/document-status';
 
-/** One document request (an invoice now; quotes and purchase orders later) and what became of it in Xero. */
+/** One document request (invoice, quote or purchase order) and what became of it in Xero. */
 @Entity({ name: 'documents' })
 export class DocumentEntity {
   @PrimaryColumn('uuid')
@@ -86,6 +86,27 @@ export class DocumentEntity {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+
+  /** Set while a cancel is under way (cleared when Xero refuses it). */
+  @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
+  cancelRequestedAt: Date | null;
+
+  /** The document.cancel_requested event that cancelled (or is cancelling) the document. */
+  @Column({ name: 'cancel_event_id', type: 'varchar', nullable: true })
+  cancelEventId: string | null;
+
+  @Column({ name: 'cancel_correlation_id', type: 'varchar', nullable: true })
+  cancelCorrelationId: string | null;
+
+  @Column({ name: 'cancel_reason', type: 'varchar', nullable: true })
+  cancelReason: string | null;
+
+  /** Why Xero's rules refused the last cancel. */
+  @Column({ name: 'cancel_failure', type: 'jsonb', nullable: true })
+  cancelFailure: FailureDetail | null;
+
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
 
   get lastError(): FailureDetail | null {
     return this.lastErrorCode ? { code: this.lastErrorCode as FailureCode, messages: this.lastErrorMessages ?? [] } : null;

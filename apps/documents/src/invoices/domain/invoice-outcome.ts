@@ -1,6 +1,8 @@
 import type { Failure } from '@ledgerline/contracts';
-import Decimal from 'decimal.js';
+import { dayOf, decimalFromXero, documentMatchesDraft } from '../../document-records/domain/document-outcome';
 import type { XeroInvoiceDraft } from './invoice-mapping';
+
+export { dayOf, decimalFromXero };
 
 /** The fields of a Xero invoice that Ledgerline records or compares (xero-node's `Invoice` has them all). */
 export interface XeroInvoiceRecord {
@@ -36,12 +38,6 @@ export type ElementResult<R> = { ok: true; record: R } | { ok: false; messages: 
 
 export type InvoiceAnswer = { ok: true; result: CreatedInvoice } | { ok: false; failure: Failure };
 
-/** Xero's amounts arrive as JSON numbers; they are recorded and published as decimal strings, 2 places at least. */
-export function decimalFromXero(value: number | undefined): string {
-  const decimal = new Decimal(value ?? 0);
-  return decimal.decimalPlaces() <= 2 ? decimal.toFixed(2) : decimal.toFixed();
-}
-
 /** What Xero's invoice record means for its request. */
 export function createdInvoice(record: XeroInvoiceRecord, requestedCurrency: string): InvoiceAnswer {
   if (!record.invoiceID || !record.invoiceNumber) {
@@ -68,28 +64,5 @@ export function invoiceAnswer(result: ElementResult<XeroInvoiceRecord>, requeste
   return createdInvoice(result.record, requestedCurrency);
 }
 
-/** The calendar day (YYYY-MM-DD) of a date as xero-node returns it, or undefined when it is none of its shapes. */
-export function dayOf(value: unknown): string | undefined {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString().slice(0, 10);
-  if (typeof value !== 'string') return undefined;
-  const msDate = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/.exec(value);
-  if (msDate) return new Date(Number(msDate[1])).toISOString().slice(0, 10);
-  return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
-}
-
-const sameNumber = (a: number | undefined, b: number) => a !== undefined && new Decimal(a).equals(new Decimal(b));
-
-/**
- * Whether an invoice found in Xero is the one a draft would have made: same contact, date, reference and the
- * same lines in order. Used to find what a send whose answer was lost made, before sending it again.
- */
-export function invoiceMatchesDraft(record: XeroInvoiceRecord, draft: XeroInvoiceDraft): boolean {
-  if (record.contact?.contactID?.toLowerCase() !== draft.contact.contactID.toLowerCase()) return false;
-  if ((record.reference ?? '') !== (draft.reference ?? '')) return false;
-  if (record.date !== undefined && dayOf(record.date) !== draft.date) return false;
-  const lines = record.lineItems ?? [];
-  if (lines.length !== draft.lineItems.length) return false;
-  return draft.lineItems.every(
-    (line, i) => lines[i].description === line.description && sameNumber(lines[i].quantity, line.quantity) && sameNumber(lines[i].unitAmount, line.unitAmount),
-  );
-}
+/** Whether an invoice found in Xero is the one a draft would have made (see `documentMatchesDraft`). */
+export const invoiceMatchesDraft = (record: XeroInvoiceRecord, draft: XeroInvoiceDraft): boolean => documentMatchesDraft(record, draft);
