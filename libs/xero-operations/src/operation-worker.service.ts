@@ -128,10 +128,14 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
     const resumed = await this.store.claimDue(OPERATIONS_CONCURRENCY - this.inFlight.size, OPERATIONS_LEASE_MS);
     resumed.forEach((batch) => this.launch(batch, true));
 
+    if (OPERATIONS_CONCURRENCY - this.inFlight.size <= 0 || !this.running) return;
+    // One look at every kind's ready work per round, however many kinds the service registers.
+    const { now, byKind } = await this.store.readyCompanies();
     for (const kind of this.kinds.values()) {
       const slots = OPERATIONS_CONCURRENCY - this.inFlight.size;
       if (slots <= 0 || !this.running) return;
-      const { now, companies } = await this.store.readyCompanies(kind.name);
+      const companies = byKind.get(kind.name);
+      if (!companies) continue;
       const lingerMs = kind.batchSize > 1 ? (kind.lingerMs ?? OPERATIONS_LINGER_MS) : 0;
       const plan = planDispatch(companies, now, { batchSize: kind.batchSize, lingerMs, slots });
       for (const { companyId, size } of plan) {

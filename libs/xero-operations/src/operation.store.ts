@@ -201,17 +201,21 @@ export class OperationStore {
     }));
   }
 
-  /** Companies with ready operations of a kind, with the database's clock so lingering is judged on one clock. */
-  async readyCompanies(kind: string): Promise<{ now: Date; companies: ReadyCompany[] }> {
-    const rows: { company_id: string; ready: number; oldest: Date; in_flight: number }[] = await this.dataSource.query(
-      `SELECT o."company_id", count(*)::int AS "ready", min(o."ready_at") AS "oldest",
-              (SELECT count(*)::int FROM ${this.t.batches} b WHERE b."company_id" = o."company_id" AND b."kind" = $1 AND b."status" = 'open') AS "in_flight"
-       FROM ${this.t.operations} o WHERE o."kind" = $1 AND o."status" = 'pending' AND o."batch_id" IS NULL
-       GROUP BY o."company_id"`,
-      [kind],
+  /** Companies with ready operations, per kind, with the database's clock so lingering is judged on one clock. */
+  async readyCompanies(): Promise<{ now: Date; byKind: Map<string, ReadyCompany[]> }> {
+    const rows: { kind: string; company_id: string; ready: number; oldest: Date; in_flight: number; now: Date }[] = await this.dataSource.query(
+      `SELECT o."kind", o."company_id", count(*)::int AS "ready", min(o."ready_at") AS "oldest", now() AS "now",
+              (SELECT count(*)::int FROM ${this.t.batches} b WHERE b."company_id" = o."company_id" AND b."kind" = o."kind" AND b."status" = 'open') AS "in_flight"
+       FROM ${this.t.operations} o WHERE o."status" = 'pending' AND o."batch_id" IS NULL
+       GROUP BY o."kind", o."company_id"`,
     );
-    const [now] = (await this.dataSource.query(`SELECT now() AS "now"`)) as { now: Date }[];
-    return { now: now.now, companies: rows.map((r) => ({ companyId: r.company_id, ready: r.ready, oldestReadyAt: r.oldest, inFlight: r.in_flight })) };
+    const byKind = new Map<string, ReadyCompany[]>();
+    for (const r of rows) {
+      const companies = byKind.get(r.kind) ?? [];
+      companies.push({ companyId: r.company_id, ready: r.ready, oldestReadyAt: r.oldest, inFlight: r.in_flight });
+      byKind.set(r.kind, companies);
+    }
+    return { now: rows[0]?.now ?? new Date(), byKind };
   }
 
   /**
