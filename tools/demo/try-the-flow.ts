@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { ClientUpsertedPayload, createEvent, InvoiceRequestedPayload, Topics } from '@ledgerline/contracts';
-import { kafkaTopic } from '@ledgerline/messaging';
+import { kafkaSecurity, kafkaSecuritySettingsFromEnv, kafkaTopic } from '@ledgerline/messaging';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   );
   await connect(`Bearer ${jwt}`);
 
-  const kafka = new Kafka({ clientId: 'ledgerline-demo', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR });
+  const { ssl, sasl } = kafkaSecurity(kafkaSecuritySettingsFromEnv());
+  const kafka = new Kafka({ clientId: 'ledgerline-demo', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), ssl, sasl, logLevel: logLevel.ERROR });
   const consumer = kafka.consumer({ groupId: `ledgerline-demo-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [kafkaTopic(Topics.InvoiceCreated), kafkaTopic(Topics.InvoiceFailed)], fromBeginning: false });
@@ -97,7 +98,10 @@ async function main(): Promise<void> {
   await producer.disconnect();
   console.log(`2. published client.upserted (client-42) and invoice.requested (${requestId})`);
 
-  const event = await Promise.race([outcome, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no outcome within 60 s: see tmp/logs/')), 60_000))]);
+  // The deadline's timer is cleared once the outcome is in: a pending timer alone keeps Node running to its end.
+  let deadline: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => (deadline = setTimeout(() => reject(new Error('no outcome within 60 s: see tmp/logs/')), 60_000)));
+  const event = await Promise.race([outcome, expired]).finally(() => clearTimeout(deadline));
   await consumer.disconnect();
   console.log(`3. ${String(event['topic'])}:\n${JSON.stringify(event['payload'], null, 2)}`);
 
@@ -113,7 +117,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+main().then(
+  // Exit as soon as the result is printed, whatever a client library still holds open.
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);

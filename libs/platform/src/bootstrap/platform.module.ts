@@ -1,8 +1,8 @@
-import { MessagingModule } from '@ledgerline/messaging';
+import { KafkaSecurity, MessagingModule } from '@ledgerline/messaging';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ServiceConfig } from '../config/service-config';
+import { kafkaSecurityFor, ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
 import { HealthController } from '../health/health.controller';
 import { ShutdownState } from '../lifecycle/shutdown-state';
@@ -16,7 +16,7 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 @Global()
 @Module({})
 export class PlatformModule {
-  static forService<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C): DynamicModule {
+  static forService<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C, kafkaSecurity: KafkaSecurity = kafkaSecurityFor(config)): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -30,6 +30,8 @@ export class PlatformModule {
         MessagingModule.forRoot({
           service: definition.name,
           brokers: config.KAFKA_BROKERS.split(','),
+          security: kafkaSecurity,
+          createTopics: config.KAFKA_CREATE_TOPICS,
           schema: definition.database.schema,
           consumes: definition.consumes,
           produces: definition.produces,
