@@ -24,7 +24,7 @@ export class PlatformModule {
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureSchema(config.DATABASE_URL, definition.database.schema);
-            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN);
+            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN, config.DATABASE_POOL_SIZE);
           },
         }),
         MessagingModule.forRoot({
