@@ -5,6 +5,9 @@
  * as the sandbox (Xero) holds it. Safe to run again: each run raises a new invoice.
  *
  *   npm run demo
+ *
+ * CONNECTIONS_URL, XERO_API_BASE_URL (the sandbox), KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_SASL_* / KAFKA_SSL_*
+ * and JWT_SECRET (else read from tmp/dev.env) point it at another platform.
  */
 import 'reflect-metadata';
 import { ClientUpsertedPayload, createEvent, InvoiceRequestedPayload, Topics } from '@ledgerline/contracts';
@@ -55,10 +58,10 @@ async function connect(authorization: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const secrets = devSecrets();
+  const jwtSecret = process.env.JWT_SECRET ?? devSecrets().JWT_SECRET;
   const jwt = new JwtService().sign(
     { sub: 'admin@demo-co', companyId: COMPANY, role: 'practice_admin' },
-    { secret: secrets.JWT_SECRET, issuer: 'ledgerline-gateway', audience: 'ledgerline-api', expiresIn: 600, algorithm: 'HS256' },
+    { secret: jwtSecret, issuer: 'ledgerline-gateway', audience: 'ledgerline-api', expiresIn: 600, algorithm: 'HS256' },
   );
   await connect(`Bearer ${jwt}`);
 
@@ -117,11 +120,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  // Exit as soon as the result is printed, whatever a client library still holds open.
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
