@@ -1,22 +1,13 @@
-import { dataSourceOptions } from '@ledgerline/platform';
 import { createTestDatabase, ensureKafka, freePort, PrivatePostgres, ServiceProcess, startPrivatePostgres, startServiceProcess, TestDatabase, uniqueId } from '@ledgerline/testing';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
 jest.setTimeout(120_000);
 
+// libs/platform/test/database-tls.int-spec.ts checks the pool and the certificate; this runs a whole service on TLS.
 let server: PrivatePostgres;
 let database: TestDatabase;
-let tlsServerUrl: string;
 let service: ServiceProcess | undefined;
-
-/** The private server's URL with TLS required and the server's certificate checked against our own CA. */
-const withTls = (url: string, ca: string) => `${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`;
 
 async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -29,25 +20,8 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
 }
 
 beforeAll(async () => {
-  server = await startPrivatePostgres();
-  // A self-signed certificate for 127.0.0.1, which is also the CA the clients trust.
-  const cert = path.join(server.directory, 'server.crt');
-  const key = path.join(server.directory, 'server.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {
-    stdio: 'ignore',
-  });
-  // The server refuses a key anyone else can read, and reads it as its own user.
-  const owner = fs.statSync(server.directory);
-  for (const file of [cert, key]) fs.chownSync(file, owner.uid, owner.gid);
-  fs.chmodSync(key, 0o600);
-  await query(server.url, `ALTER SYSTEM SET ssl_cert_file = '${cert}'`);
-  await query(server.url, `ALTER SYSTEM SET ssl_key_file = '${key}'`);
-  await query(server.url, `ALTER SYSTEM SET ssl = 'on'`);
-  // TCP connections only over TLS from now on: a client that silently fell back to plain text would be refused.
-  fs.writeFileSync(path.join(server.directory, 'data', 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
-  await query(server.url, 'SELECT pg_reload_conf()');
-  tlsServerUrl = withTls(server.url, cert);
-  database = await createTestDatabase(tlsServerUrl);
+  server = await startPrivatePostgres({ tls: true });
+  database = await createTestDatabase(server.tlsUrl);
 });
 
 afterAll(async () => {
@@ -56,33 +30,7 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-describe('Postgres over TLS, from DATABASE_URL', () => {
-  it('refuses a connection without TLS, so what follows really used it', async () => {
-    await expect(query(server.url, 'SELECT 1')).rejects.toThrow(/no pg_hba\.conf entry .*no encryption/);
-  });
-
-  it('holds at most DATABASE_POOL_SIZE connections, each of them encrypted', async () => {
-    const tag = uniqueId('pool-');
-    const options = dataSourceOptions(database.url, { schema: 'public', entities: [], migrations: [] }, false, 3);
-    const dataSource = new DataSource({ ...(options as PostgresConnectionOptions), applicationName: tag });
-    await dataSource.initialize();
-    try {
-      // Six queries at once through a pool of three: three run, three wait their turn.
-      const running = Promise.all(Array.from({ length: 6 }, () => dataSource.query('SELECT pg_sleep(0.4)')));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const sessions = await query<{ ssl: boolean }>(
-        tlsServerUrl,
-        'SELECT s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s ON s.pid = a.pid WHERE a.application_name = $1',
-        [tag],
-      );
-      await running;
-      expect(sessions).toHaveLength(3);
-      expect(sessions.every((session) => session.ssl)).toBe(true);
-    } finally {
-      await dataSource.destroy();
-    }
-  });
-
+describe('a service on Postgres over TLS', () => {
   it('runs a service on it: migrations, ready, every session encrypted', async () => {
     service = await startServiceProcess({
       entry: 'apps/payments/src/main.ts',
@@ -102,7 +50,7 @@ describe('Postgres over TLS, from DATABASE_URL', () => {
     const ready = await fetch(`${service.url}/health/ready`).then((r) => r.json());
     expect(ready).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
     const name = new URL(database.url).pathname.slice(1);
-    const sessions = await query<{ ssl: boolean }>(tlsServerUrl, 'SELECT s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s ON s.pid = a.pid WHERE a.datname = $1 AND a.pid <> pg_backend_pid()', [name]);
+    const sessions = await query<{ ssl: boolean }>(database.url, 'SELECT s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s ON s.pid = a.pid WHERE a.datname = $1 AND a.pid <> pg_backend_pid()', [name]);
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.every((session) => session.ssl)).toBe(true);
     expect(service.output()).not.toMatch(/SECURITY WARNING/);
