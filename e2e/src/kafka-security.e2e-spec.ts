@@ -1,5 +1,6 @@
 import { freePort, REPO_ROOT, startServiceProcess, ServiceProcess, uniqueId } from '@ledgerline/testing';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { connectCompany, Platform, SERVICES, startPlatform } from './support/platform';
@@ -10,6 +11,7 @@ jest.setTimeout(180_000);
 const launcher = require(path.join(REPO_ROOT, 'tools/kafka/kafka.cjs')) as {
   start: (env: NodeJS.ProcessEnv) => Promise<{ brokers: string; saslBrokers?: string }>;
   stop: (env: NodeJS.ProcessEnv) => Promise<boolean>;
+  settings: (env: NodeJS.ProcessEnv) => { runDir: string };
 };
 
 const USER = 'ledgerline-e2e';
@@ -68,7 +70,11 @@ afterAll(async () => {
   await Promise.all(extra.map((service) => service.stop()));
   await platform?.close();
   process.env.KAFKA_BROKERS = originalBrokers;
-  if (launcherEnv) await launcher.stop(launcherEnv);
+  if (launcherEnv) {
+    await launcher.stop(launcherEnv);
+    // The node's data is this file's alone: leave nothing behind in the shared cache.
+    fs.rmSync(launcher.settings(launcherEnv).runDir, { recursive: true, force: true });
+  }
 });
 
 describe('Kafka with SASL/SCRAM', () => {
