@@ -5,10 +5,13 @@
  * as the sandbox (Xero) holds it. Safe to run again: each run raises a new invoice.
  *
  *   npm run demo
+ *
+ * CONNECTIONS_URL, XERO_API_BASE_URL (the sandbox), KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_SASL_* / KAFKA_SSL_*
+ * and JWT_SECRET (else read from tmp/dev.env) point it at another platform.
  */
 import 'reflect-metadata';
 import { ClientUpsertedPayload, createEvent, InvoiceRequestedPayload, Topics } from '@ledgerline/contracts';
-import { kafkaTopic } from '@ledgerline/messaging';
+import { kafkaSecurity, kafkaSecuritySettingsFromEnv, kafkaTopic } from '@ledgerline/messaging';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -55,14 +58,15 @@ async function connect(authorization: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const secrets = devSecrets();
+  const jwtSecret = process.env.JWT_SECRET ?? devSecrets().JWT_SECRET;
   const jwt = new JwtService().sign(
     { sub: 'admin@demo-co', companyId: COMPANY, role: 'practice_admin' },
-    { secret: secrets.JWT_SECRET, issuer: 'ledgerline-gateway', audience: 'ledgerline-api', expiresIn: 600, algorithm: 'HS256' },
+    { secret: jwtSecret, issuer: 'ledgerline-gateway', audience: 'ledgerline-api', expiresIn: 600, algorithm: 'HS256' },
   );
   await connect(`Bearer ${jwt}`);
 
-  const kafka = new Kafka({ clientId: 'ledgerline-demo', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR });
+  const { ssl, sasl } = kafkaSecurity(kafkaSecuritySettingsFromEnv());
+  const kafka = new Kafka({ clientId: 'ledgerline-demo', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), ssl, sasl, logLevel: logLevel.ERROR });
   const consumer = kafka.consumer({ groupId: `ledgerline-demo-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [kafkaTopic(Topics.InvoiceCreated), kafkaTopic(Topics.InvoiceFailed)], fromBeginning: false });
@@ -97,7 +101,10 @@ async function main(): Promise<void> {
   await producer.disconnect();
   console.log(`2. published client.upserted (client-42) and invoice.requested (${requestId})`);
 
-  const event = await Promise.race([outcome, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no outcome within 60 s: see tmp/logs/')), 60_000))]);
+  // The deadline's timer is cleared once the outcome is in: a pending timer alone keeps Node running to its end.
+  let deadline: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => (deadline = setTimeout(() => reject(new Error('no outcome within 60 s: see tmp/logs/')), 60_000)));
+  const event = await Promise.race([outcome, expired]).finally(() => clearTimeout(deadline));
   await consumer.disconnect();
   console.log(`3. ${String(event['topic'])}:\n${JSON.stringify(event['payload'], null, 2)}`);
 

@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { createEvent, EVENT_CATALOG, PayloadOf, Topic } from '@ledgerline/contracts';
-import { kafkaTopic } from '@ledgerline/messaging';
+import { kafkaSecurity, kafkaSecuritySettingsFromEnv, kafkaTopic } from '@ledgerline/messaging';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 async function main(): Promise<void> {
@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   }
   const payload = JSON.parse(payloadJson) as PayloadOf<Topic>;
   const event = createEvent(topic as Topic, companyId, payload, { correlationId });
-  const kafka = new Kafka({ clientId: 'ledgerline-cli', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR });
+  const { ssl, sasl } = kafkaSecurity(kafkaSecuritySettingsFromEnv());
+  const kafka = new Kafka({ clientId: 'ledgerline-cli', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), ssl, sasl, logLevel: logLevel.ERROR });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   await producer.send({ topic: kafkaTopic(topic), acks: -1, messages: [{ key: companyId, value: JSON.stringify(event) }] });

@@ -4,7 +4,7 @@
  *   node -r @swc-node/register tools/events/watch-events.ts invoice.created invoice.failed [--dlq] [--from-beginning]
  */
 import { deadLetterTopic } from '@ledgerline/contracts';
-import { kafkaTopic } from '@ledgerline/messaging';
+import { kafkaSecurity, kafkaSecuritySettingsFromEnv, kafkaTopic } from '@ledgerline/messaging';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const topics = args.filter((a) => !a.startsWith('--')).map((t) => kafkaTopic(t));
   if (topics.length === 0) throw new Error('usage: watch-events.ts <topic> [topic…] [--dlq] [--from-beginning]');
   const watched = args.includes('--dlq') ? [...topics, ...topics.map(deadLetterTopic)] : topics;
-  const kafka = new Kafka({ clientId: 'ledgerline-cli', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR });
+  const { ssl, sasl } = kafkaSecurity(kafkaSecuritySettingsFromEnv());
+  const kafka = new Kafka({ clientId: 'ledgerline-cli', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), ssl, sasl, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics());

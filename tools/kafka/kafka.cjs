@@ -12,6 +12,11 @@
  * LEDGERLINE_CACHE (~/.cache/ledgerline) for the jars and the broker's data,
  * KAFKA_MAVEN_REPO (a separate Maven local repository, for a launch from nothing),
  * KAFKA_HEAP (512m).
+ *
+ * KAFKA_SASL_PORT adds a SASL_PLAINTEXT listener on that port (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512, for
+ * trying the services' KAFKA_SASL_* settings) with one user, KAFKA_SASL_LOCAL_USER / KAFKA_SASL_LOCAL_PASSWORD
+ * (ledgerline / ledgerline-local-password). SCRAM credentials live in the KRaft metadata and are written when
+ * storage is formatted, so such a node keeps its own data directory. Without it the broker is as before.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -31,14 +36,28 @@ function settings(env = process.env) {
   const cache = path.resolve(env.LEDGERLINE_CACHE ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ledgerline'));
   const heap = env.KAFKA_HEAP ?? '512m';
   if (!/^\d+[mg]$/i.test(heap)) throw new LauncherError(`KAFKA_HEAP must look like 512m or 1g, got "${heap}"`);
+  const sasl = env.KAFKA_SASL_PORT ? saslSettings(env, port, controllerPort) : undefined;
   return {
     port,
     controllerPort,
     heap,
+    sasl,
     mavenRepo: env.KAFKA_MAVEN_REPO,
     libs: path.join(cache, 'kafka', KAFKA_VERSION, 'libs'),
-    runDir: path.join(cache, 'kafka', `node-${port}`),
+    runDir: path.join(cache, 'kafka', sasl ? `node-${port}-sasl-${sasl.port}` : `node-${port}`),
   };
+}
+
+/** The optional SASL listener: its port and its one user. */
+function saslSettings(env, port, controllerPort) {
+  const saslPort = parsePort('KAFKA_SASL_PORT', env.KAFKA_SASL_PORT);
+  if (saslPort === port || saslPort === controllerPort) throw new LauncherError(`KAFKA_SASL_PORT must differ from KAFKA_PORT and KAFKA_CONTROLLER_PORT, got ${saslPort}`);
+  const username = env.KAFKA_SASL_LOCAL_USER ?? 'ledgerline';
+  const password = env.KAFKA_SASL_LOCAL_PASSWORD ?? 'ledgerline-local-password';
+  // Kept out of the JAAS and --add-scram syntax, which have no escaping the launcher could rely on.
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(username)) throw new LauncherError('KAFKA_SASL_LOCAL_USER must be 1-64 letters, digits, . _ -');
+  if (!/^[A-Za-z0-9._~!@#%^*+-]{8,128}$/.test(password)) throw new LauncherError('KAFKA_SASL_LOCAL_PASSWORD must be 8-128 characters without spaces, quotes, commas, = [ ] or \\');
+  return { port: saslPort, username, password };
 }
 
 function parsePort(name, value) {
@@ -69,14 +88,28 @@ function resolveJars(s) {
   fs.writeFileSync(marker, new Date().toISOString());
 }
 
+/** The SASL_PLAINTEXT listener's settings; PLAIN's user is in its JAAS line, SCRAM's in the metadata (formatStorage). */
+function saslProperties(sasl) {
+  if (!sasl) return [];
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  return [
+    'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${sasl.username}="${sasl.password}";`,
+    `listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=${scram}`,
+    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${scram}`,
+  ];
+}
+
 function serverProperties(s) {
+  const saslListener = s.sasl ? `,SASL_PLAINTEXT://127.0.0.1:${s.sasl.port}` : '';
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${s.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${s.port}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}${saslListener}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${s.port}${saslListener}`,
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${s.sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}`,
+    ...saslProperties(s.sasl),
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${path.join(s.runDir, 'data')}`,
@@ -133,13 +166,24 @@ function formatStorage(s) {
   const props = path.join(s.runDir, 'server.properties');
   fs.writeFileSync(props, serverProperties(s));
   fs.writeFileSync(path.join(s.runDir, 'log4j.properties'), LOG4J);
+  // SCRAM users are written into the metadata only when formatting: other credentials mean a fresh node.
+  const users = path.join(s.runDir, 'sasl-users.sha256');
+  const wantedUsers = s.sasl ? crypto.createHash('sha256').update(`${s.sasl.username}\n${s.sasl.password}`).digest('hex') : undefined;
+  if (wantedUsers && fs.existsSync(users) && fs.readFileSync(users, 'utf8') !== wantedUsers) {
+    log(`the SASL user changed: formatting ${s.runDir} afresh`);
+    fs.rmSync(path.join(s.runDir, 'data'), { recursive: true, force: true });
+  }
   if (fs.existsSync(path.join(s.runDir, 'data', 'meta.properties'))) return props;
   const clusterId = newClusterId();
-  const result = spawnSync('java', java(s, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props]), {
+  const scram = s.sasl
+    ? ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${s.sasl.username},password=${s.sasl.password}]`])
+    : [];
+  const result = spawnSync('java', java(s, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props, ...scram]), {
     encoding: 'utf8',
   });
   if (result.error) throw new LauncherError(`cannot run java: ${result.error.message}`);
   if (result.status !== 0) throw new LauncherError(`formatting KRaft storage failed: ${result.stderr || result.stdout}`);
+  if (wantedUsers) fs.writeFileSync(users, wantedUsers);
   return props;
 }
 
@@ -257,18 +301,24 @@ function startupFailure(errors) {
 }
 
 /**
- * Makes a broker available and returns its bootstrap address.
+ * Makes a broker available and returns its bootstrap address (and `saslBrokers`, the SASL listener's, with KAFKA_SASL_PORT).
  * `started` says whether this call launched it (false when KAFKA_BROKERS is set or one was already running).
  */
 async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   if (env.KAFKA_BROKERS) return { brokers: env.KAFKA_BROKERS, started: false };
   const s = settings(env);
   const brokers = `127.0.0.1:${s.port}`;
+  const saslBrokers = s.sasl ? `127.0.0.1:${s.sasl.port}` : undefined;
+  const answer = (started) => ({ brokers, started, ...(saslBrokers ? { saslBrokers } : {}) });
   if (await brokerAnswers(s.port)) {
+    if (s.sasl && !(await portOpen(s.sasl.port))) {
+      throw new LauncherError(`a broker without the SASL listener already answers on ${brokers}: stop it (kafka.cjs stop) or choose another KAFKA_PORT`);
+    }
     log(`a broker already answers on ${brokers}; reusing it`);
-    return { brokers, started: false };
+    return answer(false);
   }
   if (await portOpen(s.port)) throw new LauncherError(`port ${s.port} is taken by something that is not a Kafka broker`);
+  if (s.sasl && (await portOpen(s.sasl.port))) throw new LauncherError(`KAFKA_SASL_PORT ${s.sasl.port} is taken`);
   resolveJars(s);
   const props = formatStorage(s);
   const marks = outputMarks(s);
@@ -276,7 +326,7 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   const child = spawn('java', java(s, 'kafka.Kafka', [props]), { detached: true, stdio: ['ignore', out, out] });
   fs.writeFileSync(path.join(s.runDir, 'broker.pid'), String(child.pid));
   child.unref();
-  log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}`);
+  log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}${saslBrokers ? `, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on ${saslBrokers} for user "${s.sasl.username}"` : ''}`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const errors = startupErrors(s, marks);
@@ -285,9 +335,9 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
       fs.rmSync(path.join(s.runDir, 'broker.pid'), { force: true });
       throw new LauncherError(`the broker failed to start${startupFailure(errors)}; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
     }
-    if (await brokerAnswers(s.port, 1000)) {
+    if ((await brokerAnswers(s.port, 1000)) && (!s.sasl || (await portOpen(s.sasl.port)))) {
       log(`ready on ${brokers}`);
-      return { brokers, started: true };
+      return answer(true);
     }
     await sleep(300);
   }

@@ -27,6 +27,8 @@ export interface Platform {
   /** Every secret the platform runs with; none may appear in its output. */
   secrets: string[];
   topic(name: string): string;
+  /** The environment every service runs with (database, Kafka, Xero, secrets). */
+  env: NodeJS.ProcessEnv;
   /** Stops one service with `signal` (returns its exit code) and starts it again as a new process. */
   restartService(name: ServiceName, signal?: NodeJS.Signals): Promise<number | null>;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
     jwt,
     secrets: [jwt.secret, internalToken, encryptionKey, webhookKey],
     topic: (name) => `${prefix}${name}`,
+    env,
     restartService: async (name, signal = 'SIGTERM') => {
       const code = await services[name].stop(signal);
       services[name] = await startServiceProcess({ entry: `apps/${name}/src/main.ts`, port: ports[name], env });

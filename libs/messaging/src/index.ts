@@ -12,3 +12,4 @@ export * from './consumer/dead-letter.service';
 export * from './consumer/event-handling.exception';
 export * from './database/database-unavailable';
 export * from './database/retry-while-database-unavailable';
+export * from './kafka/kafka-security';

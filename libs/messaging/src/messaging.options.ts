@@ -1,9 +1,17 @@
 import { Topic } from '@ledgerline/contracts';
+import { KafkaSecurity } from './kafka/kafka-security';
 
 export interface MessagingOptions {
   /** The service's name: Kafka client id, consumer group, and the consumer name in its records. */
   service: string;
   brokers: string[];
+  /** TLS and SASL for every Kafka client of the service. */
+  security?: KafkaSecurity;
+  /**
+   * Create missing topics at start (default true). When false the service only checks that its topics exist
+   * and refuses to start, naming the missing ones: clusters with ACLs declare topics ahead (k8s/topics).
+   */
+  createTopics?: boolean;
   /** The Postgres schema holding this service's outbox and processed-event records. */
   schema: string;
   /** Topics this service consumes; they and their dead-letter topics are created at start if missing. */

@@ -23,6 +23,12 @@ export interface PrivatePostgres {
   readonly directory: string;
   /** Stops it and removes its data. */
   destroy(): Promise<void>;
+  /**
+   * With `tls: true`: the server's self-signed certificate (also the CA to trust), and `url` with
+   * `sslmode=verify-full&sslrootcert=` that file. TCP connections without TLS are refused.
+   */
+  readonly caFile?: string;
+  readonly tlsUrl?: string;
 }
 
 /**
@@ -65,7 +71,7 @@ const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'
  * can stop and restart it without touching the shared server other test files use. Made for speed, not
  * durability (fsync off); destroy() removes it.
  */
-export async function startPrivatePostgres(options: { maxConnections?: number } = {}): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(options: { maxConnections?: number; tls?: boolean } = {}): Promise<PrivatePostgres> {
   const bin = await postgresBinDir();
   const user = await asServerUser();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ledgerline-pg-'));
@@ -99,9 +105,11 @@ export async function startPrivatePostgres(options: { maxConnections?: number } 
   ].join(' ');
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let running = false;
+  // Once TLS is on, plain connections are refused: the readiness check then connects over TLS too.
+  let checkUrl = url;
 
   const answers = async () => {
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    const client = new Client({ connectionString: checkUrl, connectionTimeoutMillis: 2_000 });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -127,9 +135,20 @@ export async function startPrivatePostgres(options: { maxConnections?: number } 
   };
 
   await start();
+  let caFile: string | undefined;
+  let tlsUrl: string | undefined;
+  if (options.tls) {
+    caFile = await enableTls(root, data, url, user);
+    tlsUrl = `${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(caFile)}`;
+    await exec('pg_ctl', ['-D', data, 'reload']);
+    checkUrl = tlsUrl;
+    await eventually(`the private Postgres on ${port} to accept TLS connections`, answers, 30_000, 100);
+  }
   return {
     port,
     url,
+    caFile,
+    tlsUrl,
     directory: root,
     get running() {
       return running;
@@ -146,4 +165,33 @@ export async function startPrivatePostgres(options: { maxConnections?: number } 
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Gives the server a self-signed certificate for 127.0.0.1 (which clients then trust as their CA), turns
+ * TLS on, and allows TCP connections over TLS only, so a client that fell back to plain text is refused.
+ * Takes effect on the next reload.
+ */
+async function enableTls(root: string, data: string, url: string, user: { uid: number; gid: number } | undefined): Promise<string> {
+  const cert = path.join(root, 'server.crt');
+  const key = path.join(root, 'server.key');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']).catch(
+    (error: Error) => {
+      throw new Error(`openssl could not make the test certificate: ${error.message}`);
+    },
+  );
+  // The server refuses a key others can read, and reads it as its own user.
+  if (user) for (const file of [cert, key]) fs.chownSync(file, user.uid, user.gid);
+  fs.chmodSync(key, 0o600);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`ALTER SYSTEM SET ssl_cert_file = '${cert}'`);
+    await client.query(`ALTER SYSTEM SET ssl_key_file = '${key}'`);
+    await client.query(`ALTER SYSTEM SET ssl = 'on'`);
+  } finally {
+    await client.end();
+  }
+  fs.writeFileSync(path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
+  return cert;
 }

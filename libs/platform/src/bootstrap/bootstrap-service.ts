@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ConfigError } from '../config/config.exception';
 import { loadConfig } from '../config/load-config';
-import { ServiceConfig } from '../config/service-config';
+import { kafkaSecurityFor, ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
 import { installProcessGuards } from '../lifecycle/process-guards';
 import { ShutdownState } from '../lifecycle/shutdown-state';
@@ -15,7 +15,8 @@ import { ServiceDefinition } from './service-definition';
 
 /** Builds the service's Nest application (HTTP and the Kafka consumer), not yet listening. */
 export async function createServiceApp<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C): Promise<INestApplication> {
-  @Module({ imports: [PlatformModule.forService(definition, config), ...definition.modules] })
+  const kafkaSecurity = kafkaSecurityFor(config);
+  @Module({ imports: [PlatformModule.forService(definition, config, kafkaSecurity), ...definition.modules] })
   class ServiceRootModule {}
 
   const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true });
@@ -23,7 +24,7 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
   definition.configureHttp?.(app, config);
   if (definition.consumes.length > 0) {
     app.connectMicroservice(
-      kafkaTransportOptions({ brokers: config.KAFKA_BROKERS.split(','), service: definition.name, groupSuffix: config.KAFKA_GROUP_SUFFIX }),
+      kafkaTransportOptions({ brokers: config.KAFKA_BROKERS.split(','), service: definition.name, groupSuffix: config.KAFKA_GROUP_SUFFIX, security: kafkaSecurity }),
       { inheritAppConfig: true },
     );
   }

@@ -1,9 +1,9 @@
-import { MessagingModule } from '@ledgerline/messaging';
+import { KafkaSecurity, MessagingModule } from '@ledgerline/messaging';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ServiceConfig } from '../config/service-config';
+import { kafkaSecurityFor, ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
 import { HealthController } from '../health/health.controller';
 import { HttpErrorFilter } from '../http/http-error.filter';
@@ -18,7 +18,7 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 @Global()
 @Module({})
 export class PlatformModule {
-  static forService<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C): DynamicModule {
+  static forService<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C, kafkaSecurity: KafkaSecurity = kafkaSecurityFor(config)): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -26,12 +26,14 @@ export class PlatformModule {
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureSchema(config.DATABASE_URL, definition.database.schema);
-            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN);
+            return dataSourceOptions(config.DATABASE_URL, definition.database, config.MIGRATIONS_RUN, config.DATABASE_POOL_SIZE);
           },
         }),
         MessagingModule.forRoot({
           service: definition.name,
           brokers: config.KAFKA_BROKERS.split(','),
+          security: kafkaSecurity,
+          createTopics: config.KAFKA_CREATE_TOPICS,
           schema: definition.database.schema,
           consumes: definition.consumes,
           produces: definition.produces,

@@ -12,8 +12,12 @@ export interface DatabaseDefinition {
   migrations: Function[];
 }
 
-/** TypeORM settings for a service: its schema, its migrations, never `synchronize`. */
-export function dataSourceOptions(url: string, database: DatabaseDefinition, migrationsRun = false): DataSourceOptions {
+/**
+ * TypeORM settings for a service: its schema, its migrations, never `synchronize`. TLS comes from the URL
+ * itself (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`, read by node-postgres); `poolSize` caps the
+ * connections one process holds.
+ */
+export function dataSourceOptions(url: string, database: DatabaseDefinition, migrationsRun = false, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -24,7 +28,7 @@ export function dataSourceOptions(url: string, database: DatabaseDefinition, mig
     migrationsRun,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    extra: { max: 10 },
+    extra: { max: poolSize },
   };
 }
 
