@@ -1,7 +1,9 @@
 import { Topics } from '@ledgerline/contracts';
-import { bearerToken, eventually, SandboxOrganisation, XeroJson } from '@ledgerline/testing';
+import { bearerToken, eventually, REPO_ROOT, SandboxIdentity, SandboxOrganisation, XeroJson } from '@ledgerline/testing';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { clientUpserted, invoiceRequested, publish } from './support/events';
-import { connectCompany, Platform, startPlatform } from './support/platform';
+import { connectCompany, connectCompanyTo, Platform, startPlatform } from './support/platform';
 
 jest.setTimeout(300_000);
 
@@ -9,10 +11,18 @@ interface Outcome {
   id: string;
   companyId: string;
   causationId: string;
-  payload: { requestId: string; clientId: string; xeroId: string; number: string; status: string; subTotal: string; totalTax: string; total: string; failure?: { code: string; messages: string[] } };
+  payload: { requestId: string; clientId: string; xeroId: string; number: string; status: string; subTotal: string; totalTax: string; total: string; failure?: { code: string; messages: string[] }; reason?: string };
 }
 
-const WATCHED = [Topics.InvoiceCreated, Topics.InvoiceFailed, Topics.ContactSynced, Topics.ContactSyncRequested, Topics.ContactSyncFailed];
+const WATCHED = [
+  Topics.InvoiceCreated,
+  Topics.InvoiceFailed,
+  Topics.ContactSynced,
+  Topics.ContactSyncRequested,
+  Topics.ContactSyncFailed,
+  Topics.XeroConnectionExpired,
+  Topics.XeroConnectionConnected,
+];
 
 let platform: Platform;
 
@@ -22,6 +32,12 @@ const created = (companyId: string, requestId: string) => outcomes(Topics.Invoic
 const waitForCreated = (companyId: string, requestId: string, timeoutMs = 60_000) =>
   eventually(`invoice.created for ${companyId}/${requestId}`, () => created(companyId, requestId)[0], timeoutMs);
 const invoicesWithReference = (invoices: XeroJson[], reference: string) => invoices.filter((invoice) => invoice['Reference'] === reference && invoice['Status'] !== 'DELETED');
+
+async function documentOf(companyId: string, requestId: string): Promise<Record<string, unknown> | undefined> {
+  const authorization = bearerToken(platform.jwt, { sub: `accountant@${companyId}`, companyId, role: 'accountant' });
+  const page = (await (await fetch(`${platform.services.documents.url}/v1/documents?pageSize=100`, { headers: { authorization } })).json()) as { items: Record<string, unknown>[] };
+  return page.items.find((d) => d['requestId'] === requestId);
+}
 
 beforeAll(async () => {
   platform = await startPlatform({ watch: WATCHED });
@@ -175,5 +191,76 @@ describe('client.upserted and invoice.requested become a contact and an invoice 
     const output = [platform.sandbox, ...Object.values(platform.services)].map((service) => service.output()).join('\n');
     expect(output.length).toBeGreaterThan(0);
     for (const secret of platform.secrets) expect(output).not.toContain(secret);
+  });
+});
+
+// On the same platform rather than one of its own: starting the platform is most of such a test's time.
+describe('npm run demo', () => {
+  it('raises the invoice, prints it, and exits as soon as it has', async () => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'tools/demo/try-the-flow.ts')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json'),
+        CONNECTIONS_URL: platform.services.connections.url,
+        XERO_API_BASE_URL: platform.sandbox.url,
+        KAFKA_BROKERS: platform.env.KAFKA_BROKERS,
+        KAFKA_TOPIC_PREFIX: platform.prefix,
+        JWT_SECRET: platform.jwt.secret,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let printedAt = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!printedAt && output.includes('4. in the sandbox:')) printedAt = Date.now();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const exitedAt = Date.now();
+    clearTimeout(killer);
+
+    expect(code === 0 ? 'exited 0' : output).toBe('exited 0');
+    expect(output).toMatch(/4\. in the sandbox: INV-\d+ to Harbour View Cafe, AUTHORISED, total 334\.08 NZD/);
+    // It used to wait out a 60 s timer after printing; now only Node's own teardown is left.
+    expect(exitedAt - printedAt).toBeLessThan(3_000);
+  });
+});
+
+describe('an organisation that disconnects the app in Xero', () => {
+  it("turns the connection revoked, parks the company's requests, and resumes them once when it reconnects", async () => {
+    const organisation = await connectCompany(platform, 'cutoff', 'Cut Off Ltd');
+    await publish(platform, Topics.ClientUpserted, 'cutoff', [clientUpserted('client-1', 'Kahikatea Cafe')]);
+    await publish(platform, Topics.InvoiceRequested, 'cutoff', [invoiceRequested('before-1', 'client-1')]);
+    await eventually('the first invoice', () => outcomes(Topics.InvoiceCreated, 'cutoff').find((e) => e.payload.requestId === 'before-1'), 60_000);
+
+    // A Xero user disconnects Ledgerline from the organisation, in Xero.
+    expect(await new SandboxIdentity(platform.sandbox.url).disconnectApp(organisation.tenantId)).toBeGreaterThan(0);
+    await publish(platform, Topics.InvoiceRequested, 'cutoff', [invoiceRequested('after-1', 'client-1'), invoiceRequested('after-2', 'client-1')]);
+
+    const expired = await eventually('xero.connection.expired', () => outcomes(Topics.XeroConnectionExpired, 'cutoff')[0], 60_000);
+    expect(expired.payload.reason).toBe('revoked');
+    for (const requestId of ['after-1', 'after-2']) {
+      const parked = await eventually(`${requestId} to wait for a connection`, async () => {
+        const document = await documentOf('cutoff', requestId);
+        return document?.['status'] === 'waiting_connection' ? document : undefined;
+      }, 60_000);
+      expect(parked['lastError']).toMatchObject({ code: 'NOT_CONNECTED' });
+    }
+    expect(outcomes(Topics.InvoiceFailed, 'cutoff')).toEqual([]);
+    expect(outcomes(Topics.XeroConnectionExpired, 'cutoff')).toHaveLength(1);
+
+    // The practice admin connects the organisation again: the waiting invoices go on, each once.
+    await connectCompanyTo(platform, 'cutoff', organisation);
+    for (const requestId of ['after-1', 'after-2']) {
+      await eventually(`${requestId} to be created`, () => outcomes(Topics.InvoiceCreated, 'cutoff').find((e) => e.payload.requestId === requestId), 60_000);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const created = outcomes(Topics.InvoiceCreated, 'cutoff').map((e) => e.payload.requestId).sort();
+    expect(created).toEqual(['after-1', 'after-2', 'before-1']);
+    const invoices = (await organisation.invoices()).filter((i) => i['Status'] !== 'DELETED').map((i) => i['Reference']).sort();
+    expect(invoices).toEqual(['after-1', 'after-2', 'before-1']);
   });
 });
