@@ -1,17 +1,12 @@
 import { createEvent, deadLetterTopic, InvoiceRequestedPayload, Topics } from '@ledgerline/contracts';
-import { eventually, SandboxOrganisation, uniqueId, XeroJson } from '@ledgerline/testing';
-import { JwtService } from '@nestjs/jwt';
+import { bearerToken, eventually, Role, SandboxOrganisation, uniqueId, XeroJson } from '@ledgerline/testing';
 import { randomUUID } from 'node:crypto';
-import { DocumentsHarness } from './support/documents-harness';
+import { DOCUMENTS_JWT, DocumentsHarness } from './support/documents-harness';
 
 jest.setTimeout(120_000);
 
 const harness = new DocumentsHarness();
-const JWT = { secret: 'documents-int-test-jwt-secret-0123456789abcdef', issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
-
-const jwt = new JwtService();
-const bearer = (companyId: string, role = 'accountant') =>
-  `Bearer ${jwt.sign({ sub: `user-${companyId}`, companyId, role }, { secret: JWT.secret, issuer: JWT.issuer, audience: JWT.audience, expiresIn: 600, algorithm: 'HS256' })}`;
+const bearer = (companyId: string, role: Role = 'accountant') => bearerToken(DOCUMENTS_JWT, { sub: `user-${companyId}`, companyId, role });
 
 const topic = harness.topic;
 const connectedCompany = (label: string) => harness.connectedCompany(label);
