@@ -62,8 +62,32 @@ export abstract class DocumentCreateKind<Body> implements DocumentKind<Body, Cre
     return result.xeroId;
   }
 
+  /**
+   * The look-up every type shares, after a send whose answer may have been lost: for each draft, the records its
+   * type finds in Xero that match it; the first that no document of the company holds and no earlier draft of this
+   * look-up has claimed is the one the lost send made. Undefined where there is none (the draft is sent again).
+   */
+  protected async claimFound<R, C extends CreatedDocument>(
+    companyId: string,
+    operations: Operation<Body>[],
+    matching: (draft: Body) => Promise<{ xeroId: string; record: R }[]>,
+    created: (record: R, draft: Body) => { ok: true; result: C } | { ok: false },
+  ): Promise<(C | undefined)[]> {
+    const claimed = new Set<string>();
+    const found: (C | undefined)[] = [];
+    for (const operation of operations) {
+      const candidates = await matching(operation.body);
+      const recorded = await this.recordedXeroIds(companyId, candidates.map((c) => c.xeroId));
+      const match = candidates.find((c) => !recorded.has(c.xeroId) && !claimed.has(c.xeroId));
+      if (match) claimed.add(match.xeroId);
+      const answer = match ? created(match.record, operation.body) : undefined;
+      found.push(answer?.ok ? answer.result : undefined);
+    }
+    return found;
+  }
+
   /** Which of these Xero ids a document of the company already holds (a look-up must not claim those). */
-  protected async recordedXeroIds(companyId: string, xeroIds: string[]): Promise<Set<string>> {
+  private async recordedXeroIds(companyId: string, xeroIds: string[]): Promise<Set<string>> {
     if (xeroIds.length === 0) return new Set();
     const rows: { xero_id: string }[] = await this.dataSource.query(
       `SELECT "xero_id" FROM ${Tables.documents} WHERE "company_id" = $1 AND "type" = $2 AND "xero_id" = ANY($3::uuid[])`,

@@ -64,20 +64,18 @@ export class InvoiceCreateKind extends DocumentCreateKind<XeroInvoiceDraft> {
    * answer was lost, resent after Xero's key window).
    */
   async lookUp(companyId: string, operations: Operation<XeroInvoiceDraft>[]): Promise<(CreatedInvoice | undefined)[]> {
-    const claimed = new Set<string>();
-    const found: (CreatedInvoice | undefined)[] = [];
-    for (const operation of operations) {
-      const draft = operation.body;
-      const where = `Contact.ContactID==guid("${draft.contact.contactID}") AND Date==${whereDate(draft.date)}`;
-      const page = await this.xero.listInvoices(companyId, { where, pageSize: 100 });
-      const candidates = (page.items as XeroInvoiceRecord[]).filter((i) => i.invoiceID && !GONE.has(String(i.status)) && invoiceMatchesDraft(i, draft));
-      const recorded = await this.recordedXeroIds(companyId, candidates.map((c) => c.invoiceID as string));
-      const match = candidates.find((c) => !recorded.has(c.invoiceID as string) && !claimed.has(c.invoiceID as string));
-      if (match) claimed.add(match.invoiceID as string);
-      const answer = match ? createdInvoice(match, draft.currencyCode) : undefined;
-      found.push(answer?.ok ? answer.result : undefined);
-    }
-    return found;
+    return this.claimFound(
+      companyId,
+      operations,
+      async (draft) => {
+        const where = `Contact.ContactID==guid("${draft.contact.contactID}") AND Date==${whereDate(draft.date)}`;
+        const page = await this.xero.listInvoices(companyId, { where, pageSize: 100 });
+        return (page.items as XeroInvoiceRecord[])
+          .filter((i) => i.invoiceID && !GONE.has(String(i.status)) && invoiceMatchesDraft(i, draft))
+          .map((record) => ({ xeroId: record.invoiceID as string, record }));
+      },
+      (record, draft) => createdInvoice(record, draft.currencyCode),
+    );
   }
 
   /** An invoice made from a quote: the quote is marked INVOICED in Xero (quote → job → invoice). */

@@ -51,22 +51,19 @@ export class PurchaseOrderCreateKind extends DocumentCreateKind<XeroPurchaseOrde
 
   /** Xero's purchase order list filters by date only; the contact, reference and lines are compared here. */
   async lookUp(companyId: string, operations: Operation<XeroPurchaseOrderDraft>[]): Promise<(CreatedDocument | undefined)[]> {
-    const claimed = new Set<string>();
-    const found: (CreatedDocument | undefined)[] = [];
-    for (const operation of operations) {
-      const draft = operation.body;
-      const candidates: XeroPurchaseOrderRecord[] = [];
-      for (let page = 1; ; page++) {
-        const { items } = await this.xero.listPurchaseOrders(companyId, { dateFrom: draft.date, dateTo: draft.date, page, pageSize: PAGE_SIZE });
-        candidates.push(...(items as XeroPurchaseOrderRecord[]).filter((o) => o.purchaseOrderID && String(o.status) !== 'DELETED' && documentMatchesDraft(o, draft)));
-        if (items.length < PAGE_SIZE) break;
-      }
-      const recorded = await this.recordedXeroIds(companyId, candidates.map((c) => c.purchaseOrderID as string));
-      const match = candidates.find((c) => !recorded.has(c.purchaseOrderID as string) && !claimed.has(c.purchaseOrderID as string));
-      if (match) claimed.add(match.purchaseOrderID as string);
-      const answer = match ? createdPurchaseOrder(match, draft.currencyCode) : undefined;
-      found.push(answer?.ok ? answer.result : undefined);
-    }
-    return found;
+    return this.claimFound(
+      companyId,
+      operations,
+      async (draft) => {
+        const candidates: XeroPurchaseOrderRecord[] = [];
+        for (let page = 1; ; page++) {
+          const { items } = await this.xero.listPurchaseOrders(companyId, { dateFrom: draft.date, dateTo: draft.date, page, pageSize: PAGE_SIZE });
+          candidates.push(...(items as XeroPurchaseOrderRecord[]).filter((o) => o.purchaseOrderID && String(o.status) !== 'DELETED' && documentMatchesDraft(o, draft)));
+          if (items.length < PAGE_SIZE) break;
+        }
+        return candidates.map((record) => ({ xeroId: record.purchaseOrderID as string, record }));
+      },
+      (record, draft) => createdPurchaseOrder(record, draft.currencyCode),
+    );
   }
 }

@@ -55,22 +55,19 @@ export class QuoteCreateKind extends DocumentCreateKind<XeroQuoteDraft> {
    * other request of the company holds: Xero's quotes list filters by contact and date, 100 to a page.
    */
   async lookUp(companyId: string, operations: Operation<XeroQuoteDraft>[]): Promise<(CreatedDocument | undefined)[]> {
-    const claimed = new Set<string>();
-    const found: (CreatedDocument | undefined)[] = [];
-    for (const operation of operations) {
-      const draft = operation.body;
-      const candidates: XeroQuoteRecord[] = [];
-      for (let page = 1; ; page++) {
-        const quotes = (await this.xero.listQuotes(companyId, { contactId: draft.contact.contactID, dateFrom: draft.date, dateTo: draft.date, page })) as XeroQuoteRecord[];
-        candidates.push(...quotes.filter((q) => q.quoteID && !GONE.has(String(q.status)) && documentMatchesDraft(q, draft)));
-        if (quotes.length < 100) break;
-      }
-      const recorded = await this.recordedXeroIds(companyId, candidates.map((c) => c.quoteID as string));
-      const match = candidates.find((c) => !recorded.has(c.quoteID as string) && !claimed.has(c.quoteID as string));
-      if (match) claimed.add(match.quoteID as string);
-      const answer = match ? createdQuote(match, draft.currencyCode) : undefined;
-      found.push(answer?.ok ? answer.result : undefined);
-    }
-    return found;
+    return this.claimFound(
+      companyId,
+      operations,
+      async (draft) => {
+        const candidates: XeroQuoteRecord[] = [];
+        for (let page = 1; ; page++) {
+          const quotes = (await this.xero.listQuotes(companyId, { contactId: draft.contact.contactID, dateFrom: draft.date, dateTo: draft.date, page })) as XeroQuoteRecord[];
+          candidates.push(...quotes.filter((q) => q.quoteID && !GONE.has(String(q.status)) && documentMatchesDraft(q, draft)));
+          if (quotes.length < 100) break;
+        }
+        return candidates.map((record) => ({ xeroId: record.quoteID as string, record }));
+      },
+      (record, draft) => createdQuote(record, draft.currencyCode),
+    );
   }
 }
