@@ -15,3 +15,4 @@ export * from './database/query-rows';
 export * from './lifecycle/shutdown-state';
 export * from './lifecycle/process-guards';
 export * from './http/http-error.filter';
+export * from './http/request-queries';

@@ -1,20 +1,14 @@
 import { Authenticated, Role, ScopedCompany } from '@ledgerline/auth';
-import { describeViolations } from '@ledgerline/contracts';
-import { CodedExceptionFilter } from '@ledgerline/platform';
-import { BadRequestException, Body, Controller, DefaultValuePipe, Get, HttpCode, Param, Post, Query, UseFilters, ValidationPipe } from '@nestjs/common';
+import { CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
+import { Body, Controller, DefaultValuePipe, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { DocumentDetailView } from './document-view';
-import { CompanyScopeQuery, ListDocumentsQuery, RetryDocumentBody } from './documents-api.dto';
+import { ListDocumentsQuery, RetryDocumentBody } from './documents-api.dto';
 import { DocumentPage, DocumentsApi } from './documents-api.service';
 
 /** Who may see and retry a company's documents; a client user is not shown the practice's whole ledger. */
 const STAFF = [Role.SuperAdmin, Role.PracticeAdmin, Role.Accountant];
 
-const validate = new ValidationPipe({
-  transform: true,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  exceptionFactory: (errors) => new BadRequestException({ code: 'INVALID_REQUEST', message: 'The request is invalid', problems: describeViolations(errors) }),
-});
+const validate = requestValidationPipe();
 
 @UseFilters(CodedExceptionFilter)
 @Controller('v1/documents')

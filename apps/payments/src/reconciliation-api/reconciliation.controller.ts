@@ -1,19 +1,13 @@
 import { Authenticated, Role, ScopedCompany } from '@ledgerline/auth';
-import { describeViolations } from '@ledgerline/contracts';
-import { CodedExceptionFilter } from '@ledgerline/platform';
-import { BadRequestException, Controller, Get, Param, Query, UseFilters, ValidationPipe } from '@nestjs/common';
-import { CompanyScopeQuery, ListPaymentsQuery } from './reconciliation-api.dto';
+import { CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
+import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
+import { ListPaymentsQuery } from './reconciliation-api.dto';
 import { InvoiceReconciliationView, PaymentPage, ReconciliationApi } from './reconciliation-api.service';
 
 /** Who may see a company's payments; a client user is not shown the practice's whole ledger. */
 const STAFF = [Role.SuperAdmin, Role.PracticeAdmin, Role.Accountant];
 
-const validate = new ValidationPipe({
-  transform: true,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  exceptionFactory: (errors) => new BadRequestException({ code: 'INVALID_REQUEST', message: 'The request is invalid', problems: describeViolations(errors) }),
-});
+const validate = requestValidationPipe();
 
 @UseFilters(CodedExceptionFilter)
 @Controller('v1/payments')
