@@ -15,7 +15,7 @@ import {
   QuoteFailedPayload,
   QuoteRequestedPayload,
 } from './events/document.events';
-import { SyncActivityPayload } from './events/sync.events';
+import { SyncActivityPayload, SyncProgressPayload, SyncRequestedPayload } from './events/sync.events';
 import { JobAssignedPayload, JobStatusChangedPayload, JobSyncedPayload, JobSyncFailedPayload } from './events/job.events';
 import {
   CreditAllocatedPayload,
@@ -74,6 +74,8 @@ export const Topics = {
   XeroConnectionExpired: 'xero.connection.expired',
   XeroWebhookReceived: 'xero.webhook.received',
   SyncActivity: 'sync.activity',
+  SyncRequested: 'sync.requested',
+  SyncProgress: 'sync.progress',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -127,6 +129,8 @@ export const EVENT_CATALOG = {
   [Topics.XeroConnectionExpired]: { version: 1, payload: XeroConnectionExpiredPayload, direction: 'outbound', description: 'A connection can no longer be refreshed; reconnect' },
   [Topics.XeroWebhookReceived]: { version: 1, payload: XeroWebhookReceivedPayload, direction: 'outbound', description: 'A verified Xero webhook event, per company' },
   [Topics.SyncActivity]: { version: 1, payload: SyncActivityPayload, direction: 'outbound', description: 'One attempt at Xero by the operations engine, with its outcome per record' },
+  [Topics.SyncRequested]: { version: 1, payload: SyncRequestedPayload, direction: 'inbound', description: 'Read a company’s contacts, payments or quotes from Xero again now (the console’s manual sync)' },
+  [Topics.SyncProgress]: { version: 1, payload: SyncProgressPayload, direction: 'outbound', description: 'How far a manual sync has got: pages read, records changed, errors, done' },
 } as const satisfies Record<Topic, EventDefinition>;
 
 export type EventCatalog = typeof EVENT_CATALOG;

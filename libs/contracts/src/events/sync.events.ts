@@ -39,3 +39,29 @@ export class SyncActivityPayload {
   @Type(() => SyncActivityTarget)
   targets: SyncActivityTarget[];
 }
+
+/** What a manual sync reads again from Xero: one owning service each. */
+export const SYNC_SCOPES = ['contacts', 'payments', 'quotes'] as const;
+export type SyncScope = (typeof SYNC_SCOPES)[number];
+
+/** Read a company's records of one scope from Xero again now (the console's manual sync); the owning service answers with `sync.progress`. */
+export class SyncRequestedPayload {
+  /** Chosen by the requester; every `sync.progress` of this run carries it. */
+  @IsUUID() syncId: string;
+  @IsIn(SYNC_SCOPES) scope: SyncScope;
+}
+
+export const SYNC_PROGRESS_STATES = ['running', 'done', 'failed'] as const;
+export type SyncProgressState = (typeof SYNC_PROGRESS_STATES)[number];
+
+/** How far a manual sync has got: cumulative counts, published after each page and once more when it ends. */
+export class SyncProgressPayload {
+  @IsUUID() syncId: string;
+  @IsIn(SYNC_SCOPES) scope: SyncScope;
+  @IsIn(SYNC_PROGRESS_STATES) state: SyncProgressState;
+  @IsInt() @Min(0) pagesRead: number;
+  @IsInt() @Min(0) recordsChanged: number;
+  @IsInt() @Min(0) errors: number;
+  /** Why the sync failed, when it did. */
+  @IsOptional() @ValidateNested() @Type(() => FailureDetail) failure?: FailureDetail;
+}
