@@ -17,6 +17,9 @@ import { DocumentRequests } from './document-records/document-requests.service';
 import { DocumentsApi } from './documents-api/documents-api.service';
 import { DOCUMENTS_HTTP_STATUS } from './documents-api/documents-http-status';
 import { DocumentsController } from './documents-api/documents.controller';
+import { ManualSyncConsumer } from './manual-sync/manual-sync.consumer';
+import { QuoteSyncProgress } from './manual-sync/quote-sync-progress';
+import { QuoteSyncs } from './manual-sync/quote-syncs.service';
 import { InvoiceCreateKind } from './invoices/invoice-create.kind';
 import { PurchaseOrderCreateKind } from './purchase-orders/purchase-order-create.kind';
 import { QuoteCreateKind } from './quotes/quote-create.kind';
@@ -33,7 +36,7 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
     XeroClientModule.forService(DocumentsConfig),
     AuthModule.forService(DocumentsConfig),
   ],
-  controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, DocumentsController],
+  controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, DocumentsController, ManualSyncConsumer],
   providers: [
     DocumentRecords,
     DocumentQueue,
@@ -41,6 +44,8 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
     DocumentRequests,
     DocumentCancels,
     QuoteWatcher,
+    QuoteSyncs,
+    QuoteSyncProgress,
     DocumentsApi,
     httpStatusByCode(DOCUMENTS_HTTP_STATUS),
     ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind, QuoteMarkInvoicedKind]),

@@ -22,6 +22,7 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.ContactSynced,
     Topics.ContactSyncFailed,
     Topics.XeroConnectionConnected,
+    Topics.SyncRequested,
   ],
   produces: [
     Topics.InvoiceCreated,
@@ -36,6 +37,7 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.DocumentCancelFailed,
     Topics.ContactSyncRequested,
     Topics.SyncActivity,
+    Topics.SyncProgress,
   ],
   modules: [DocumentsModule],
 };
