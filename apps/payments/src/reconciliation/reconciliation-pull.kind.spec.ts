@@ -10,18 +10,7 @@ import { POLL_PAGE_SIZE, XeroReconciliationGateway } from './xero-reconciliation
 
 const INVOICE = '0f4f7c1e-2b7e-4a59-9a3c-6a0a4d1f9e01';
 const OTHER = '0f4f7c1e-2b7e-4a59-9a3c-6a0a4d1f9e02';
-const view = (invoiceId: string) => ({
-  invoiceId,
-  status: 'AUTHORISED',
-  total: 10,
-  amountPaid: 0,
-  amountCredited: 0,
-  amountDue: 10,
-  currencyCode: 'NZD',
-  updatedAt: '2026-11-20T10:00:00.000Z',
-  payments: [],
-  credits: [],
-});
+const view = (invoiceId: string) => ({ invoiceId, status: 'AUTHORISED', total: 10, amountPaid: 0, amountCredited: 0, amountDue: 10, currencyCode: 'NZD', updatedAt: '2026-11-20T10:00:00.000Z', payments: [], credits: [] });
 const payment = (paymentId: string, invoiceId: string) => ({ paymentId, invoiceId, status: 'DELETED', amount: 5, date: '2026-11-20' });
 
 describe('a poll page', () => {
