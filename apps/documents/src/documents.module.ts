@@ -19,6 +19,8 @@ import { DOCUMENTS_HTTP_STATUS } from './documents-api/documents-http-status';
 import { DocumentsController } from './documents-api/documents.controller';
 import { InvoiceCreateKind } from './invoices/invoice-create.kind';
 import { PurchaseOrderCreateKind } from './purchase-orders/purchase-order-create.kind';
+import { PurchaseOrderPollKind } from './purchase-orders/purchase-order-poll.kind';
+import { PurchaseOrderWatcher } from './purchase-orders/purchase-order-watcher.service';
 import { QuoteCreateKind } from './quotes/quote-create.kind';
 import { QuoteMarkInvoicedKind } from './quotes/quote-mark-invoiced.kind';
 import { QuotePollKind } from './quotes/quote-poll.kind';
@@ -41,9 +43,10 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
     DocumentRequests,
     DocumentCancels,
     QuoteWatcher,
+    PurchaseOrderWatcher,
     DocumentsApi,
     httpStatusByCode(DOCUMENTS_HTTP_STATUS),
-    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind, QuoteMarkInvoicedKind]),
+    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind, QuoteMarkInvoicedKind, PurchaseOrderPollKind]),
     { provide: DOCUMENT_KINDS, inject: DOCUMENT_CREATE_KINDS, useFactory: (...kinds: DocumentKind[]): DocumentKind[] => kinds },
   ],
 })

@@ -32,6 +32,7 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.QuoteDeclined,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
+    Topics.PurchaseOrderBilled,
     Topics.DocumentCancelled,
     Topics.DocumentCancelFailed,
     Topics.ContactSyncRequested,

@@ -3,4 +3,5 @@ export const Tables = {
   documents: '"documents"."documents"',
   contactMappings: '"documents"."contact_mappings"',
   quoteWatch: '"documents"."quote_watch"',
+  purchaseOrderWatch: '"documents"."purchase_order_watch"',
 } as const;
