@@ -4,4 +4,7 @@ export const Tables = {
   contactMappings: '"documents"."contact_mappings"',
   quoteWatch: '"documents"."quote_watch"',
   purchaseOrderWatch: '"documents"."purchase_order_watch"',
+  jobs: '"documents"."jobs"',
+  serviceTaskTemplates: '"documents"."service_task_templates"',
+  staffMappings: '"documents"."staff_mappings"',
 } as const;
