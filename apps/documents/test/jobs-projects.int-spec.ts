@@ -1,6 +1,7 @@
 import { createEvent, deadLetterTopic, JobAssignedPayload, Topics } from '@ledgerline/contracts';
 import { DLQ_HEADERS } from '@ledgerline/messaging';
 import { bearerToken, eventually, SandboxOrganisation, uniqueId, XeroJson } from '@ledgerline/testing';
+import { randomUUID } from 'node:crypto';
 import { DOCUMENTS_JWT, DocumentsHarness, Outcome } from './support/documents-harness';
 
 jest.setTimeout(120_000);
@@ -15,7 +16,7 @@ jest.setTimeout(120_000);
 const harness = new DocumentsHarness();
 
 beforeAll(async () => {
-  const watched = [Topics.JobAssigned, Topics.JobStatusChanged, Topics.JobSynced, Topics.JobSyncFailed, Topics.ContactSyncRequested];
+  const watched = [Topics.JobAssigned, Topics.JobStatusChanged, Topics.JobSynced, Topics.JobSyncFailed, Topics.ContactSyncRequested, Topics.ContactSyncFailed, Topics.XeroConnectionConnected];
   await harness.start([...watched, deadLetterTopic(Topics.JobAssigned), deadLetterTopic(Topics.JobStatusChanged)], {
     OPERATIONS_INTERVAL_MS: '100',
     OPERATIONS_RETRY_BASE_MS: '200',
@@ -187,6 +188,25 @@ describe('a job through its lifecycle', () => {
         [mapped.jobId, null],
       ].sort(),
     );
+  });
+});
+
+describe('a company not connected yet', () => {
+  it("keeps a job whose contact could not be synced for want of a connection waiting, asks for the contact again on connecting, then syncs it", async () => {
+    const { companyId, org } = await harness.connectedCompany('later');
+    const assigned = job('client-later');
+    const event = await harness.publish(Topics.JobAssigned, companyId, assigned);
+    await eventually('a contact.sync_requested for the client', () => harness.outcomes(Topics.ContactSyncRequested, companyId).length === 1);
+    await harness.publish(Topics.ContactSyncFailed, companyId, { clientId: 'client-later', failure: { code: 'NOT_CONNECTED', messages: ['CONNECTION_NOT_FOUND'] } });
+    await harness.publish(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: (await org.token()).tenantId, organisationName: 'Later Ltd', connectedBy: 'user-later' });
+    const asked = await eventually('the contact asked for again', () => {
+      const requests = harness.outcomes(Topics.ContactSyncRequested, companyId);
+      return requests.length === 2 ? requests : undefined;
+    });
+    expect(asked.map((e) => e.payload.clientId)).toEqual(['client-later', 'client-later']);
+    expect(jobOutcomes(Topics.JobSyncFailed, companyId, assigned.jobId)).toEqual([]);
+    await knownContact(companyId, org, 'client-later', 'Later Client');
+    expect((await answerTo(Topics.JobSynced, companyId, event.id)).payload).toMatchObject({ jobId: assigned.jobId, status: 'INPROGRESS' });
   });
 });
 

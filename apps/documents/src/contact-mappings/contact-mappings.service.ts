@@ -102,11 +102,13 @@ export class ContactMappings {
 
   /** The company connected: its documents go on (those whose contact could not be synced ask for it again). */
   async resumeConnected(tx: EntityManager, companyId: string, origin: EventOrigin): Promise<number> {
-    const { pending, clientIds } = await this.records.resumeConnected(tx, companyId);
+    const { pending, clientIds: documentClients } = await this.records.resumeConnected(tx, companyId);
+    // Jobs whose contact could not be synced for want of a connection still wait for it.
+    const clientIds = [...new Set([...documentClients, ...(await this.jobs.clientsWaiting(tx, companyId))])];
     for (const clientId of clientIds) {
       await this.lockClient(tx, companyId, clientId);
       await tx.query(`UPDATE ${Tables.contactMappings} SET "sync_state" = 'failed' WHERE "company_id" = $1 AND "client_id" = $2 AND "xero_contact_id" IS NULL`, [companyId, clientId]);
-      await this.requestSync(tx, companyId, clientId, origin, `documents of client ${clientId} waited for the company to connect Xero`);
+      await this.requestSync(tx, companyId, clientId, origin, `documents or jobs of client ${clientId} waited for the company to connect Xero`);
     }
     return pending + clientIds.length;
   }

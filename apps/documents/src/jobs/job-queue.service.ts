@@ -2,6 +2,7 @@ import { Failure, JobAssignedPayload } from '@ledgerline/contracts';
 import { OperationStore } from '@ledgerline/xero-operations';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { Tables } from '../database/tables';
 import { projectDraft, projectStatusFor, tasksFromTemplate } from './domain/project-sync';
 import { JobMappings } from './job-mappings.service';
 import { JobRecords, JobRow, RequestOrigin } from './job-records.service';
@@ -71,6 +72,12 @@ export class JobQueue {
     for (const job of waiting) await this.enqueueAssign(tx, job, contactId, job.waiting_origins);
     if (waiting.length > 0) this.logger.log(`contact for ${companyId}/${clientId} synced: ${waiting.length} job(s) resumed`);
     return waiting.length;
+  }
+
+  /** The clients whose jobs wait for their contact (asked for again when the company connects). */
+  async clientsWaiting(tx: EntityManager, companyId: string): Promise<string[]> {
+    const rows: { client_id: string }[] = await tx.query(`SELECT DISTINCT "client_id" FROM ${Tables.jobs} WHERE "company_id" = $1 AND "status" = 'waiting_contact'`, [companyId]);
+    return rows.map((r) => r.client_id);
   }
 
   /**
