@@ -26,6 +26,7 @@ beforeAll(async () => {
     Topics.PurchaseOrderRequested,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
+    Topics.PurchaseOrderBilled,
     Topics.ContactSyncRequested,
   ];
   await harness.start([...watched, Topics.SyncProgress, deadLetterTopic(Topics.QuoteRequested), deadLetterTopic(Topics.PurchaseOrderRequested), deadLetterTopic(Topics.SyncRequested)], {
@@ -35,6 +36,7 @@ beforeAll(async () => {
     OPERATIONS_RETRY_MAX_MS: '1000',
     OPERATIONS_LEASE_MS: '3000',
     QUOTES_POLL_INTERVAL_MS: '1000',
+    PURCHASE_ORDERS_POLL_INTERVAL_MS: '1000',
   });
 });
 
@@ -304,6 +306,36 @@ describe('purchase orders', () => {
     expect((order['Contact'] as XeroJson)['ContactID']).toBe(supplierId);
     expect(linesOf(order)).toEqual([['Hardwood decking', 20, 12.5, '310', 'INPUT2', 250]]);
     expect(await documentByRequest(companyId, first.requestId, 'purchase_order')).toMatchObject({ type: 'purchase_order', status: 'created', xero: { contactId: supplierId } });
+  });
+});
+
+describe('purchase order billing', () => {
+  it('announces once a purchase order billed in Xero, polling with If-Modified-Since, and not an order still unbilled', async () => {
+    const { companyId, org } = await harness.connectedCompany('billed');
+    await knownContact(companyId, org, 'supplier-b', 'Billed Supplier');
+    const billed = harness.purchaseOrderRequest('supplier-b');
+    const unbilled = harness.purchaseOrderRequest('supplier-b');
+    await harness.publish(Topics.PurchaseOrderRequested, companyId, billed);
+    await harness.publish(Topics.PurchaseOrderRequested, companyId, unbilled);
+    const created = await harness.outcomeFor(Topics.PurchaseOrderCreated, companyId, billed.requestId);
+    await harness.outcomeFor(Topics.PurchaseOrderCreated, companyId, unbilled.requestId);
+
+    // The supplier's bill is raised from the order in Xero.
+    const { tenantId } = await org.token();
+    const bill = await fetch(`${harness.sandbox.url}/__sandbox/organisations/${tenantId}/purchase-orders/${created.payload['xeroId']}/bill`, { method: 'POST' });
+    expect(bill.status).toBe(200);
+    const event = await harness.outcomeFor(Topics.PurchaseOrderBilled, companyId, billed.requestId, 15_000);
+    expect(event.payload).toEqual({ requestId: billed.requestId, clientId: 'supplier-b', xeroId: created.payload['xeroId'], number: created.payload['number'], status: 'BILLED' });
+    expect(event.correlationId).toBe(created.correlationId);
+
+    // Later polls (the other order is still unbilled, so the company stays watched) announce nothing more.
+    const pollsBefore = (await org.calls()).filter((c) => c.method === 'GET' && /^\/api\.xro\/2\.0\/PurchaseOrders(\?|$)/.test(c.path)).length;
+    await eventually('another purchase order poll', async () => (await org.calls()).filter((c) => c.method === 'GET' && /^\/api\.xro\/2\.0\/PurchaseOrders(\?|$)/.test(c.path)).length >= pollsBefore + 2, 15_000);
+    expect(harness.outcomes(Topics.PurchaseOrderBilled, companyId)).toHaveLength(1);
+    expect(await documentByRequest(companyId, billed.requestId, 'purchase_order')).toMatchObject({ status: 'created', xero: { status: 'BILLED' } });
+    expect(await documentByRequest(companyId, unbilled.requestId, 'purchase_order')).toMatchObject({ status: 'created', xero: { status: 'AUTHORISED' } });
+    const [{ modified_since }] = await harness.rows<{ modified_since: Date | null }>(`SELECT "modified_since" FROM "documents"."purchase_order_watch" WHERE "company_id" = $1`, [companyId]);
+    expect(modified_since).not.toBeNull();
   });
 });
 
