@@ -1,5 +1,5 @@
 import { AuthUser, Authenticated, CurrentUser, Role, ScopedCompany } from '@ledgerline/auth';
-import { CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
+import { ApiErrorResponses, CodedExceptionFilter, CompanyScopeQuery, JWT_AUTH, requestValidationPipe } from '@ledgerline/platform';
 import { Body, Controller, Get, Param, Put, Query, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ServiceTemplateBody, ServiceTemplateList, ServiceTemplateView, StaffMappingBody, StaffMappingList, StaffMappingView } from './jobs-api.dto';
@@ -12,7 +12,8 @@ const ADMINS = [Role.SuperAdmin, Role.PracticeAdmin];
 const validate = requestValidationPipe();
 
 @ApiTags('job mappings')
-@ApiBearerAuth()
+@ApiBearerAuth(JWT_AUTH)
+@ApiErrorResponses(400, 401, 403)
 @UseFilters(CodedExceptionFilter)
 @Controller('v1/job-mappings')
 export class JobMappingsController {

@@ -1,5 +1,5 @@
 import { Authenticated, Role, ScopedCompany } from '@ledgerline/auth';
-import { CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
+import { ApiErrorResponses, CodedExceptionFilter, CompanyScopeQuery, JWT_AUTH, requestValidationPipe } from '@ledgerline/platform';
 import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JobDetailView, JobPage, ListJobsQuery } from './jobs-api.dto';
@@ -11,7 +11,8 @@ const STAFF = [Role.SuperAdmin, Role.PracticeAdmin, Role.Accountant];
 const validate = requestValidationPipe();
 
 @ApiTags('jobs')
-@ApiBearerAuth()
+@ApiBearerAuth(JWT_AUTH)
+@ApiErrorResponses(400, 401, 403)
 @UseFilters(CodedExceptionFilter)
 @Controller('v1/jobs')
 export class JobsController {
@@ -26,6 +27,7 @@ export class JobsController {
   }
 
   @Get(':id')
+  @ApiErrorResponses(404)
   @Authenticated(...STAFF)
   @ApiOperation({ summary: 'One job, with the job as last assigned' })
   @ApiOkResponse({ type: JobDetailView })
