@@ -23,13 +23,14 @@ import { ProjectsService } from './projects/projects.service';
 import { SandboxStateService } from './state/sandbox-state.service';
 import { StateChangeMiddleware } from './state/state-change.middleware';
 import { ResourceStore } from './store/resource-store.service';
+import { ContactsTestApiController } from './test-api/contacts-test-api.controller';
 import { IdentityTestApiController } from './test-api/identity-test-api.controller';
 import { PaymentsTestApiController } from './test-api/payments-test-api.controller';
 import { TestApiController } from './test-api/test-api.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Every controller that can change state; health checks are polled and change nothing. */
-const STATEFUL_CONTROLLERS = [IdentityController, ConnectionsController, AccountingController, ProjectsController, TestApiController, IdentityTestApiController, PaymentsTestApiController];
+const STATEFUL_CONTROLLERS = [IdentityController, ConnectionsController, AccountingController, ProjectsController, TestApiController, IdentityTestApiController, PaymentsTestApiController, ContactsTestApiController];
 
 @Module({})
 export class AppModule implements NestModule {
