@@ -70,6 +70,8 @@ export class ContactChanges {
     );
     const origin = context.causationId ? { correlationId: context.correlationId, causationId: context.causationId } : { correlationId: context.correlationId };
     let changed = 0;
+    // Contacts no client has are stored together at the end: a first import is mostly these.
+    const unlinked: Parameters<ContactPullRecords['saveSnapshots']>[2] = [];
 
     for (const contact of contacts) {
       const previous = snapshots.get(contact.xeroContactId);
@@ -78,7 +80,7 @@ export class ContactChanges {
       const mapping = links.get(contact.xeroContactId);
 
       if (!mapping) {
-        await this.records.saveSnapshot(tx, companyId, contact.xeroContactId, agreedSnapshot(contact.fields), { status: contact.status, ...(contact.updatedAt ? { xeroUpdatedAt: contact.updatedAt } : {}) });
+        unlinked.push({ xeroContactId: contact.xeroContactId, snapshot: agreedSnapshot(contact.fields), status: contact.status, ...(contact.updatedAt ? { xeroUpdatedAt: contact.updatedAt } : {}) });
         const lookAlike = !previous && lookAlikes.find((l) => l.clientId === contact.contactNumber || (l.email && l.email.toLowerCase() === contact.fields.emailAddress?.toLowerCase()) || l.name.toLowerCase() === contact.fields.name?.toLowerCase());
         if (lookAlike) {
           // The client's own sync links it by the matching rule (number, then email, then name): never a second contact.
@@ -124,6 +126,7 @@ export class ContactChanges {
       });
       if (changedFields.length > 0 || result.push.length > 0 || result.conflicts.length > 0) changed++;
     }
+    await this.records.saveSnapshots(tx, companyId, unlinked);
     return changed;
   }
 

@@ -153,6 +153,20 @@ export class ContactPullRecords {
     );
   }
 
+  /** Many contacts' snapshots in one statement (a page of the pull): one round trip instead of one per contact. */
+  async saveSnapshots(tx: EntityManager, companyId: string, rows: { xeroContactId: string; snapshot: SyncedSnapshot; status: ContactStatus; xeroUpdatedAt?: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const records = rows.map((r) => ({ id: r.xeroContactId, x: r.snapshot.xero, l: r.snapshot.ledgerline, s: r.status, u: r.xeroUpdatedAt ?? null }));
+    await tx.query(
+      `INSERT INTO ${T.snapshots} ("company_id", "xero_contact_id", "xero_fields", "ledgerline_fields", "status", "xero_updated_at", "synced_at")
+       SELECT $1, r."id", r."x", r."l", r."s", r."u", now() FROM jsonb_to_recordset($2::jsonb) AS r("id" uuid, "x" jsonb, "l" jsonb, "s" varchar, "u" timestamptz)
+       ON CONFLICT ("company_id", "xero_contact_id") DO UPDATE SET
+         "xero_fields" = EXCLUDED."xero_fields", "ledgerline_fields" = EXCLUDED."ledgerline_fields", "status" = EXCLUDED."status",
+         "xero_updated_at" = COALESCE(EXCLUDED."xero_updated_at", ${T.snapshots}."xero_updated_at"), "synced_at" = now()`,
+      [companyId, JSON.stringify(records)],
+    );
+  }
+
   /** The status Xero last gave a contact (ACTIVE when never read). */
   async status(tx: EntityManager, companyId: string, xeroContactId: string): Promise<ContactStatus> {
     const rows: { status: ContactStatus }[] = await tx.query(`SELECT "status" FROM ${T.snapshots} WHERE "company_id" = $1 AND "xero_contact_id" = $2`, [companyId, xeroContactId]);
