@@ -3,10 +3,13 @@ import { EventConsumer, kafkaTopic } from '@ledgerline/messaging';
 import { OperationWorker } from '@ledgerline/xero-operations';
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { ContactSyncService } from './contact-sync.service';
 import { ContactPulls } from '../contact-pull/contact-pulls.service';
 
 /** Kafka handlers only: validation, once-only processing, retries and dead letters are the messaging layer's. */
+/** Kafka handlers are no part of the HTTP API description. */
+@ApiExcludeController()
 @Controller()
 export class ContactSyncConsumer {
   constructor(
