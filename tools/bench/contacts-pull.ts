@@ -11,7 +11,18 @@
  */
 import 'reflect-metadata';
 import { createEvent, Topics } from '@ledgerline/contracts';
-import { bearerToken, ConnectionsStandIn, createTestDatabase, ensureKafka, freePort, KafkaProbe, REPO_ROOT, SandboxOrganisation, startServiceProcess, uniqueId } from '@ledgerline/testing';
+import {
+  bearerToken,
+  ConnectionsStandIn,
+  createTestDatabase,
+  ensureKafka,
+  freePort,
+  KafkaProbe,
+  REPO_ROOT,
+  SandboxOrganisation,
+  startServiceProcess,
+  uniqueId,
+} from '@ledgerline/testing';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -41,11 +52,20 @@ export async function contactsPull(count: number, log: (line: string) => void = 
   const [brokers, database] = await Promise.all([ensureKafka(), createTestDatabase()]);
   const tokens = new ConnectionsStandIn();
   await tokens.start();
-  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/contacts/src/migrate.ts')], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/contacts/src/migrate.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: database.url },
+    encoding: 'utf8',
+  });
   if (migrated.status !== 0) throw new Error(`contacts migrations failed:\n${migrated.stderr}`);
   const prefix = `${uniqueId('bench-contacts-')}.`;
   const probe = new KafkaProbe(brokers);
-  const sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: await freePort(), readyPath: '/health/live', env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' } });
+  const sandbox = await startServiceProcess({
+    entry: 'apps/xero-sandbox/src/main.ts',
+    port: await freePort(),
+    readyPath: '/health/live',
+    env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' },
+  });
   const contacts = await startServiceProcess({
     entry: 'apps/contacts/src/main.ts',
     port: await freePort(),
@@ -63,6 +83,8 @@ export async function contactsPull(count: number, log: (line: string) => void = 
       // The organisation's 60 calls a minute would make this a two-minute wait; the count of calls is the figure.
       XERO_LIMIT_PER_MINUTE: '1000',
       CONTACTS_POLL_INTERVAL_MS: '600000',
+      // CONTACTS_BENCH_NODE_OPTIONS tries V8 settings on the service alone (e.g. --max-semi-space-size=64).
+      ...(process.env['CONTACTS_BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['CONTACTS_BENCH_NODE_OPTIONS'] } : {}),
     },
   });
   const db = new Client({ connectionString: database.url });
@@ -72,10 +94,21 @@ export async function contactsPull(count: number, log: (line: string) => void = 
     const org = await SandboxOrganisation.create(sandbox.url, 'Bench Contacts Ltd');
     const companyId = uniqueId('bench-');
     tokens.set(companyId, () => org.token());
-    const seeded = await fetch(`${sandbox.url}/__sandbox/organisations/${org.tenantId}/contacts/bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count, withEmail: true }) });
+    const seeded = await fetch(`${sandbox.url}/__sandbox/organisations/${org.tenantId}/contacts/bulk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count, withEmail: true }),
+    });
     if (!seeded.ok) throw new Error(`seeding ${count} contacts: ${seeded.status} ${await seeded.text()}`);
-    const token = bearerToken({ secret: JWT_SECRET, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' }, { sub: 'bench', companyId, role: 'practice_admin' as never });
-    const settings = await fetch(`${contacts.url}/v1/contacts/settings`, { method: 'PUT', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ announceUnlinkedContacts: false }) });
+    const token = bearerToken(
+      { secret: JWT_SECRET, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' },
+      { sub: 'bench', companyId, role: 'practice_admin' as never },
+    );
+    const settings = await fetch(`${contacts.url}/v1/contacts/settings`, {
+      method: 'PUT',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ announceUnlinkedContacts: false }),
+    });
     if (!settings.ok) throw new Error(`turning announcements off: ${settings.status}`);
 
     const pid = contacts.process.pid as number;
@@ -85,7 +118,12 @@ export async function contactsPull(count: number, log: (line: string) => void = 
     const callsBefore = (await org.counters()).calls;
     const started = Date.now();
     await probe.send(`${prefix}${Topics.XeroConnectionConnected}`, [
-      { key: companyId, value: JSON.stringify(createEvent(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: org.tenantId, organisationName: 'Bench', connectedBy: 'bench' })) },
+      {
+        key: companyId,
+        value: JSON.stringify(
+          createEvent(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: org.tenantId, organisationName: 'Bench', connectedBy: 'bench' }),
+        ),
+      },
     ]);
     const timeline: string[] = [];
     let nextSample = Date.now();
@@ -111,7 +149,9 @@ export async function contactsPull(count: number, log: (line: string) => void = 
     const figures = { contacts: count, calls, rssStartMb, rssAfterFirstPageMb: rssFirstPageMb ?? rssStartMb, rssPeakMb, rssEndMb, seconds };
     log(`${count} contacts pulled: RSS by contacts read: ${timeline.join(' ')}`);
     log(`${count} contacts pulled: Xero calls: ${calls} calls`);
-    log(`${count} contacts pulled: RSS start / peak / end: ${rssStartMb.toFixed(1)} / ${rssPeakMb.toFixed(1)} / ${rssEndMb.toFixed(1)} MB (peak ${(((rssPeakMb - rssStartMb) / rssStartMb) * 100).toFixed(1)}% over start)`);
+    log(
+      `${count} contacts pulled: RSS start / peak / end: ${rssStartMb.toFixed(1)} / ${rssPeakMb.toFixed(1)} / ${rssEndMb.toFixed(1)} MB (peak ${(((rssPeakMb - rssStartMb) / rssStartMb) * 100).toFixed(1)}% over start, ${(((rssPeakMb - (rssFirstPageMb ?? rssStartMb)) / (rssFirstPageMb ?? rssStartMb)) * 100).toFixed(1)}% over the RSS once the first page was in)`,
+    );
     log(`${count} contacts pulled: time: ${seconds.toFixed(1)} s`);
     return figures;
   } finally {

@@ -3,7 +3,16 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ClientUpsertedPayload, ContactChangedPayload, ContactSyncedPayload, createEvent, LedgerlineEvent, SyncProgressPayload, Topic, Topics } from '@ledgerline/contracts';
+import {
+  ClientUpsertedPayload,
+  ContactChangedPayload,
+  ContactSyncedPayload,
+  createEvent,
+  LedgerlineEvent,
+  SyncProgressPayload,
+  Topic,
+  Topics,
+} from '@ledgerline/contracts';
 import {
   bearerToken,
   ConnectionsStandIn,
@@ -58,7 +67,9 @@ function startReceiver(): Promise<void> {
         return;
       }
       res.writeHead(200).end();
-      const body = JSON.parse(raw.toString()) as { events: { tenantId: string; resourceId: string; eventCategory: string; eventType: string; eventDateUtc: string; resourceUrl: string }[] };
+      const body = JSON.parse(raw.toString()) as {
+        events: { tenantId: string; resourceId: string; eventCategory: string; eventType: string; eventDateUtc: string; resourceUrl: string }[];
+      };
       for (const e of body.events) {
         const companyId = routed.get(e.tenantId);
         if (!companyId) continue;
@@ -125,21 +136,23 @@ async function withOutput<T>(work: () => Promise<T>): Promise<T> {
 /** Publishes a client and waits for its contact.synced. */
 async function linkedClient(companyId: string, payload: Partial<ClientUpsertedPayload> & { clientId: string }): Promise<ContactSyncedPayload> {
   const event = await publish(createEvent(Topics.ClientUpserted, companyId, { name: `Client ${payload.clientId}`, updatedAt: new Date().toISOString(), ...payload }));
-  return withOutput(() =>
-    eventually(`contact.synced for ${payload.clientId}`, () => synced(companyId).find((e) => e.causationId === event.id)?.payload, 30_000),
-  );
+  return withOutput(() => eventually(`contact.synced for ${payload.clientId}`, () => synced(companyId).find((e) => e.causationId === event.id)?.payload, 30_000));
 }
 
 /** Waits until every contact look recorded for the company has been answered (a webhook's read of Xero). */
 async function looksDone(companyId: string, atLeast: number): Promise<void> {
-  await eventually(`${atLeast} contact look(s) answered`, async () => {
-    const rows = await sql<{ done: number; open: number }>(
-      `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done, count(*) FILTER (WHERE status IN ('pending', 'waiting_connection'))::int AS open
+  await eventually(
+    `${atLeast} contact look(s) answered`,
+    async () => {
+      const rows = await sql<{ done: number; open: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS done, count(*) FILTER (WHERE status IN ('pending', 'waiting_connection'))::int AS open
        FROM contacts.xero_operations WHERE company_id = $1 AND kind = 'contact.look'`,
-      [companyId],
-    );
-    return rows[0].done >= atLeast && rows[0].open === 0;
-  }, 30_000);
+        [companyId],
+      );
+      return rows[0].done >= atLeast && rows[0].open === 0;
+    },
+    30_000,
+  );
 }
 
 /** A company with a token for its own organisation; `webhook` routes the organisation's webhooks to it, `connect` makes it polled. */
@@ -156,7 +169,10 @@ const connect = (companyId: string, org: SandboxOrganisation) =>
   publish(createEvent(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: org.tenantId, organisationName: 'Org', connectedBy: 'user-1' }));
 
 async function rest(method: string, pathname: string, companyId: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const token = bearerToken({ secret: JWT_SECRET, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' }, { sub: 'user-1', companyId, role: 'practice_admin' as never });
+  const token = bearerToken(
+    { secret: JWT_SECRET, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' },
+    { sub: 'user-1', companyId, role: 'practice_admin' as never },
+  );
   const response = await fetch(`${contacts.url}${pathname}`, {
     method,
     headers: { authorization: token, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -165,7 +181,8 @@ async function rest(method: string, pathname: string, companyId: string, body?: 
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const setPolicy = async (companyId: string, conflictPolicy: string) => expect((await rest('PUT', '/v1/contacts/settings', companyId, { conflictPolicy })).status).toBe(200);
+const setPolicy = async (companyId: string, conflictPolicy: string) =>
+  expect((await rest('PUT', '/v1/contacts/settings', companyId, { conflictPolicy })).status).toBe(200);
 const contactOf = async (org: SandboxOrganisation, id: string) => (await org.contacts()).find((c) => String(c['ContactID']).toLowerCase() === id.toLowerCase());
 
 beforeAll(async () => {
@@ -184,8 +201,24 @@ beforeAll(async () => {
   probe = new KafkaProbe(brokers);
   const [sandboxPort, contactsPort] = [await freePort(), await freePort()];
   [sandbox] = await Promise.all([
-    startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: sandboxPort, readyPath: '/health/live', env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' } }),
-    probe.watch([Topics.ClientUpserted, Topics.XeroWebhookReceived, Topics.XeroConnectionConnected, Topics.SyncRequested, Topics.ContactChanged, Topics.ContactSynced, Topics.ContactSyncFailed, Topics.SyncProgress].map(kafkaName)),
+    startServiceProcess({
+      entry: 'apps/xero-sandbox/src/main.ts',
+      port: sandboxPort,
+      readyPath: '/health/live',
+      env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' },
+    }),
+    probe.watch(
+      [
+        Topics.ClientUpserted,
+        Topics.XeroWebhookReceived,
+        Topics.XeroConnectionConnected,
+        Topics.SyncRequested,
+        Topics.ContactChanged,
+        Topics.ContactSynced,
+        Topics.ContactSyncFailed,
+        Topics.SyncProgress,
+      ].map(kafkaName),
+    ),
   ]);
   contacts = await startServiceProcess({
     entry: 'apps/contacts/src/main.ts',
@@ -235,7 +268,13 @@ describe('contacts from Xero: webhooks, the poll, no echoes', () => {
 
     await editInXero(org, link.xeroContactId, { EmailAddress: 'accounts@weka.test' });
     const changed = await withOutput(() => eventually('contact.changed', () => changes(companyId)[0], 30_000));
-    expect(changed.payload).toMatchObject({ xeroContactId: link.xeroContactId, clientId: 'W-1', email: 'accounts@weka.test', status: 'ACTIVE', changedFields: ['emailAddress'] });
+    expect(changed.payload).toMatchObject({
+      xeroContactId: link.xeroContactId,
+      clientId: 'W-1',
+      email: 'accounts@weka.test',
+      status: 'ACTIVE',
+      changedFields: ['emailAddress'],
+    });
     // Caused by the webhook event, not by the poll.
     expect(webhookEvents.map((e) => e.id)).toContain(changed.causationId);
     await looksDone(companyId, 3);
@@ -273,7 +312,12 @@ describe('conflicts: a field changed on both sides is decided by the company’s
     await setPolicy(companyId, policy);
     const link = await linkedClient(companyId, { clientId: 'K-1', name: `${label} Kiwi`, email: 'base@kiwi.test', updatedAt: '2026-01-01T00:00:00.000Z' });
     await editInXero(org, link.xeroContactId, { EmailAddress: 'xero@kiwi.test' });
-    const answer = await linkedClient(companyId, { clientId: 'K-1', name: `${label} Kiwi`, email: 'ledgerline@kiwi.test', updatedAt: clientUpdatedAt ?? new Date(Date.now() + 60_000).toISOString() });
+    const answer = await linkedClient(companyId, {
+      clientId: 'K-1',
+      name: `${label} Kiwi`,
+      email: 'ledgerline@kiwi.test',
+      updatedAt: clientUpdatedAt ?? new Date(Date.now() + 60_000).toISOString(),
+    });
     return { companyId, org, link, answer, email: async () => (await contactOf(org, link.xeroContactId))?.['EmailAddress'] };
   }
 
@@ -282,7 +326,9 @@ describe('conflicts: a field changed on both sides is decided by the company’s
     expect(answer.action).toBe('updated');
     expect(await email()).toBe('ledgerline@kiwi.test');
     const conflicts = await rest('GET', '/v1/contacts/conflicts', companyId);
-    expect(conflicts.body['items']).toEqual([expect.objectContaining({ status: 'decided', policy: 'ledgerline_wins', fields: [expect.objectContaining({ field: 'emailAddress', winner: 'ledgerline' })] })]);
+    expect(conflicts.body['items']).toEqual([
+      expect.objectContaining({ status: 'decided', policy: 'ledgerline_wins', fields: [expect.objectContaining({ field: 'emailAddress', winner: 'ledgerline' })] }),
+    ]);
   });
 
   it('xero_wins keeps Xero’s value and announces it to the client', async () => {
@@ -304,16 +350,29 @@ describe('conflicts: a field changed on both sides is decided by the company’s
     expect(answer.action).toBe('unchanged');
     expect(await email()).toBe('xero@kiwi.test');
     const open = await rest('GET', '/v1/contacts/conflicts?status=open', companyId);
-    expect(open.body).toMatchObject({ total: 1, items: [{ clientId: 'K-1', xeroContactId: link.xeroContactId, fields: [{ field: 'emailAddress', xero: 'xero@kiwi.test', ledgerline: 'ledgerline@kiwi.test' }] }] });
-    expect((await rest('GET', '/v1/contacts/mappings?filter=conflicted', companyId)).body['items']).toEqual([expect.objectContaining({ clientId: 'K-1', conflicted: true })]);
+    expect(open.body).toMatchObject({
+      total: 1,
+      items: [{ clientId: 'K-1', xeroContactId: link.xeroContactId, fields: [{ field: 'emailAddress', xero: 'xero@kiwi.test', ledgerline: 'ledgerline@kiwi.test' }] }],
+    });
+    expect((await rest('GET', '/v1/contacts/mappings?filter=conflicted', companyId)).body['items']).toEqual([
+      expect.objectContaining({ clientId: 'K-1', conflicted: true }),
+    ]);
     const id = (open.body['items'] as { id: string }[])[0].id;
 
-    expect(await rest('POST', `/v1/contacts/conflicts/${id}/resolve`, companyId, { fields: { phone: 'xero' } })).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST' } });
-    expect(await rest('POST', `/v1/contacts/conflicts/${id}/resolve`, companyId, { fields: { emailAddress: 'ledgerline' } })).toMatchObject({ status: 200, body: { status: 'resolved', ledgerline: ['emailAddress'] } });
+    expect(await rest('POST', `/v1/contacts/conflicts/${id}/resolve`, companyId, { fields: { phone: 'xero' } })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_REQUEST' },
+    });
+    expect(await rest('POST', `/v1/contacts/conflicts/${id}/resolve`, companyId, { fields: { emailAddress: 'ledgerline' } })).toMatchObject({
+      status: 200,
+      body: { status: 'resolved', ledgerline: ['emailAddress'] },
+    });
     await withOutput(() => eventually('the client’s value in Xero', async () => (await email()) === 'ledgerline@kiwi.test', 30_000));
     expect(await rest('POST', `/v1/contacts/conflicts/${id}/resolve`, companyId, { fields: { emailAddress: 'xero' } })).toMatchObject({ status: 409 });
     const history = await rest('GET', '/v1/contacts/clients/K-1/history', companyId);
-    expect((history.body['items'] as { action: string }[]).map((h) => h.action)).toEqual(expect.arrayContaining(['created', 'conflict_waiting', 'conflict_resolved', 'updated']));
+    expect((history.body['items'] as { action: string }[]).map((h) => h.action)).toEqual(
+      expect.arrayContaining(['created', 'conflict_waiting', 'conflict_resolved', 'updated']),
+    );
   });
 });
 
@@ -332,7 +391,9 @@ describe('merges, first import and manual syncs', () => {
     expect(moved.payload).toMatchObject({ xeroContactId: link.xeroContactId, clientId: 'M-1', status: 'ARCHIVED', mergedIntoXeroContactId: survivorId });
     const survivorSynced = await eventually('contact.synced for the survivor', () => synced(companyId).find((e) => e.payload.xeroContactId === survivorId), 30_000);
     expect(survivorSynced.payload).toMatchObject({ clientId: 'M-1', action: 'matched' });
-    const [mapping] = await sql<{ xero_contact_id: string }>(`SELECT xero_contact_id FROM contacts.contact_mappings WHERE company_id = $1 AND client_id = 'M-1'`, [companyId]);
+    const [mapping] = await sql<{ xero_contact_id: string }>(`SELECT xero_contact_id FROM contacts.contact_mappings WHERE company_id = $1 AND client_id = 'M-1'`, [
+      companyId,
+    ]);
     expect(mapping.xero_contact_id).toBe(survivorId);
   });
 
@@ -351,16 +412,28 @@ describe('merges, first import and manual syncs', () => {
     ];
     // Known before the company connects: each waits for the connection.
     for (const c of clients) await publish(createEvent(Topics.ClientUpserted, companyId, { ...c, updatedAt: new Date().toISOString() }));
-    await eventually('the clients waiting for a connection', async () => (await sql(`SELECT 1 FROM contacts.xero_operations WHERE company_id = $1 AND status = 'waiting_connection'`, [companyId])).length === 3, 30_000);
+    await eventually(
+      'the clients waiting for a connection',
+      async () => (await sql(`SELECT 1 FROM contacts.xero_operations WHERE company_id = $1 AND status = 'waiting_connection'`, [companyId])).length === 3,
+      30_000,
+    );
     tokens.set(companyId, () => org.token());
     await connect(companyId, org);
 
     const linked = await withOutput(() => eventually('three links', () => (synced(companyId).length >= 3 ? synced(companyId) : undefined), 30_000));
-    expect(linked.map((e) => [e.payload.clientId, e.payload.action]).sort()).toEqual([['I-1', 'matched'], ['I-2', 'matched'], ['I-3', 'matched']]);
+    expect(linked.map((e) => [e.payload.clientId, e.payload.action]).sort()).toEqual([
+      ['I-1', 'matched'],
+      ['I-2', 'matched'],
+      ['I-3', 'matched'],
+    ]);
     expect(await org.contacts()).toHaveLength(4);
     // Only the contact no client looks like is offered for adoption.
     await eventually('the import read', async () => (await sql(`SELECT 1 FROM contacts.contact_snapshots WHERE company_id = $1`, [companyId])).length === 4, 30_000);
-    expect(changes(companyId).filter((e) => !e.payload.clientId).map((e) => e.payload.name)).toEqual(['Someone Else Entirely']);
+    expect(
+      changes(companyId)
+        .filter((e) => !e.payload.clientId)
+        .map((e) => e.payload.name),
+    ).toEqual(['Someone Else Entirely']);
   });
 
   it('sync.requested (contacts) runs a pull now and reports sync.progress until done', async () => {
@@ -369,10 +442,14 @@ describe('merges, first import and manual syncs', () => {
     const syncId = randomUUID();
     await publish(createEvent(Topics.SyncRequested, companyId, { syncId, scope: 'contacts' }));
     const progress = await withOutput(() =>
-      eventually('sync.progress done', () => {
-        const events = on<SyncProgressPayload>(Topics.SyncProgress, companyId).filter((e) => e.payload.syncId === syncId);
-        return events.some((e) => e.payload.state === 'done') && events;
-      }, 30_000),
+      eventually(
+        'sync.progress done',
+        () => {
+          const events = on<SyncProgressPayload>(Topics.SyncProgress, companyId).filter((e) => e.payload.syncId === syncId);
+          return events.some((e) => e.payload.state === 'done') && events;
+        },
+        30_000,
+      ),
     );
     expect(progress.map((e) => e.payload.state)).toEqual(['running', 'done']);
     expect(progress.at(-1)?.payload).toMatchObject({ scope: 'contacts', pagesRead: 1, errors: 0 });

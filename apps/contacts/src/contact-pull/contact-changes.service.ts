@@ -80,8 +80,20 @@ export class ContactChanges {
       const mapping = links.get(contact.xeroContactId);
 
       if (!mapping) {
-        unlinked.push({ xeroContactId: contact.xeroContactId, snapshot: agreedSnapshot(contact.fields), status: contact.status, ...(contact.updatedAt ? { xeroUpdatedAt: contact.updatedAt } : {}) });
-        const lookAlike = !previous && lookAlikes.find((l) => l.clientId === contact.contactNumber || (l.email && l.email.toLowerCase() === contact.fields.emailAddress?.toLowerCase()) || l.name.toLowerCase() === contact.fields.name?.toLowerCase());
+        unlinked.push({
+          xeroContactId: contact.xeroContactId,
+          snapshot: agreedSnapshot(contact.fields),
+          status: contact.status,
+          ...(contact.updatedAt ? { xeroUpdatedAt: contact.updatedAt } : {}),
+        });
+        const lookAlike =
+          !previous &&
+          lookAlikes.find(
+            (l) =>
+              l.clientId === contact.contactNumber ||
+              (l.email && l.email.toLowerCase() === contact.fields.emailAddress?.toLowerCase()) ||
+              l.name.toLowerCase() === contact.fields.name?.toLowerCase(),
+          );
         if (lookAlike) {
           // The client's own sync links it by the matching rule (number, then email, then name): never a second contact.
           await this.ensureSync(tx, companyId, lookAlike.clientId, context);
@@ -89,7 +101,13 @@ export class ContactChanges {
           continue;
         }
         if (settings.announceUnlinked) {
-          await this.publisher.publish(tx, Topics.ContactChanged, companyId, { ...changedPayload(contact, contact.fields), changedFields: previous ? this.fieldsBetween(previous.xero, contact.fields) : [...CONTACT_FIELDS] }, origin);
+          await this.publisher.publish(
+            tx,
+            Topics.ContactChanged,
+            companyId,
+            { ...changedPayload(contact, contact.fields), changedFields: previous ? this.fieldsBetween(previous.xero, contact.fields) : [...CONTACT_FIELDS] },
+            origin,
+          );
           changed++;
         }
         continue;
@@ -117,8 +135,21 @@ export class ContactChanges {
       if (result.push.length > 0) await this.ensureSync(tx, companyId, mapping.clientId, context);
       const changedFields: string[] = [...result.accept, ...(change.statusChanged ? ['status'] : [])];
       if (changedFields.length > 0) {
-        await this.publisher.publish(tx, Topics.ContactChanged, companyId, { ...changedPayload(contact, contact.fields), clientId: mapping.clientId, changedFields: changedFields as never }, origin);
-        await this.records.recordHistory(tx, companyId, { clientId: mapping.clientId, xeroContactId: contact.xeroContactId, source: 'pull', action: 'changed_in_xero', fields: changedFields, detail: { via: context.source, status: contact.status } });
+        await this.publisher.publish(
+          tx,
+          Topics.ContactChanged,
+          companyId,
+          { ...changedPayload(contact, contact.fields), clientId: mapping.clientId, changedFields: changedFields as never },
+          origin,
+        );
+        await this.records.recordHistory(tx, companyId, {
+          clientId: mapping.clientId,
+          xeroContactId: contact.xeroContactId,
+          source: 'pull',
+          action: 'changed_in_xero',
+          fields: changedFields,
+          detail: { via: context.source, status: contact.status },
+        });
       }
       await this.records.saveSnapshot(tx, companyId, contact.xeroContactId, withoutPushes(base, result.snapshot, result.push), {
         status: contact.status,
@@ -131,7 +162,15 @@ export class ContactChanges {
   }
 
   /** Records every conflict: a `manual` one stays open until a person resolves it, a decided one is kept as history. */
-  async recordConflicts(tx: EntityManager, companyId: string, clientId: string, xeroContactId: string, policy: string, conflicts: FieldConflict[], source: 'pull' | 'push'): Promise<void> {
+  async recordConflicts(
+    tx: EntityManager,
+    companyId: string,
+    clientId: string,
+    xeroContactId: string,
+    policy: string,
+    conflicts: FieldConflict[],
+    source: 'pull' | 'push',
+  ): Promise<void> {
     if (conflicts.length === 0) return;
     const open = conflicts.filter((c) => !c.winner);
     const decided = conflicts.filter((c) => c.winner);
@@ -153,10 +192,24 @@ export class ContactChanges {
    * has it), announced as `contact.changed` and, for the services that raise documents for the client, as
    * `contact.synced` with the survivor. The client's next sync writes its fields to the survivor.
    */
-  private async merge(tx: EntityManager, companyId: string, clientId: string, merged: PulledContact, base: StoredSnapshot, origin: { correlationId: string; causationId?: string }, context: ChangeContext): Promise<void> {
+  private async merge(
+    tx: EntityManager,
+    companyId: string,
+    clientId: string,
+    merged: PulledContact,
+    base: StoredSnapshot,
+    origin: { correlationId: string; causationId?: string },
+    context: ChangeContext,
+  ): Promise<void> {
     const survivorId = merged.mergedToContactId as string;
     const survivorLink = (await this.mappings.byContactIds(tx, companyId, [survivorId])).get(survivorId);
-    await this.records.saveSnapshot(tx, companyId, merged.xeroContactId, { xero: merged.fields, ledgerline: base.ledgerline }, { status: merged.status, mergedTo: survivorId });
+    await this.records.saveSnapshot(
+      tx,
+      companyId,
+      merged.xeroContactId,
+      { xero: merged.fields, ledgerline: base.ledgerline },
+      { status: merged.status, mergedTo: survivorId },
+    );
     await this.publisher.publish(
       tx,
       Topics.ContactChanged,
@@ -165,8 +218,16 @@ export class ContactChanges {
       origin,
     );
     if (survivorLink && survivorLink.clientId !== clientId) {
-      this.logger.warn(`company ${companyId}: contact ${merged.xeroContactId} of client ${clientId} was merged into ${survivorId}, which client ${survivorLink.clientId} already has; the link was not moved`);
-      await this.records.recordHistory(tx, companyId, { clientId, xeroContactId: merged.xeroContactId, source: 'pull', action: 'merge_not_followed', detail: { survivor: survivorId, survivorClientId: survivorLink.clientId } });
+      this.logger.warn(
+        `company ${companyId}: contact ${merged.xeroContactId} of client ${clientId} was merged into ${survivorId}, which client ${survivorLink.clientId} already has; the link was not moved`,
+      );
+      await this.records.recordHistory(tx, companyId, {
+        clientId,
+        xeroContactId: merged.xeroContactId,
+        source: 'pull',
+        action: 'merge_not_followed',
+        detail: { survivor: survivorId, survivorClientId: survivorLink.clientId },
+      });
       return;
     }
     const survivorSnapshot = (await this.records.snapshots(tx, companyId, [survivorId])).get(survivorId);
@@ -174,7 +235,13 @@ export class ContactChanges {
     await this.mappings.moveTo(tx, companyId, clientId, survivorId, survivorName);
     if (!survivorSnapshot) await this.records.saveSnapshot(tx, companyId, survivorId, { xero: base.xero, ledgerline: base.ledgerline }, {});
     await this.publisher.publish(tx, Topics.ContactSynced, companyId, { clientId, xeroContactId: survivorId, contactName: survivorName, action: 'matched' }, origin);
-    await this.records.recordHistory(tx, companyId, { clientId, xeroContactId: survivorId, source: 'pull', action: 'merged', detail: { from: merged.xeroContactId, via: context.source } });
+    await this.records.recordHistory(tx, companyId, {
+      clientId,
+      xeroContactId: survivorId,
+      source: 'pull',
+      action: 'merged',
+      detail: { from: merged.xeroContactId, via: context.source },
+    });
     await this.ensureSync(tx, companyId, clientId, context);
   }
 
@@ -186,6 +253,12 @@ export class ContactChanges {
   private async ensureSync(tx: EntityManager, companyId: string, clientId: string, context: ChangeContext): Promise<void> {
     const unfinished = await this.operations.unfinished(tx, companyId, this.sync.name, clientId);
     if (unfinished.some((o) => o.batchId === null)) return;
-    await this.operations.record(tx, this.sync, { companyId, target: clientId, body: { clientId }, correlationId: context.correlationId, causationId: context.causationId });
+    await this.operations.record(tx, this.sync, {
+      companyId,
+      target: clientId,
+      body: { clientId },
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+    });
   }
 }

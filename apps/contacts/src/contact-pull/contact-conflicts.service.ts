@@ -28,7 +28,11 @@ export class ContactConflicts {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async resolve(companyId: string, conflictId: string, choice: Partial<Record<ContactField, Side>>): Promise<{ id: string; status: 'resolved'; xero: ContactField[]; ledgerline: ContactField[] }> {
+  async resolve(
+    companyId: string,
+    conflictId: string,
+    choice: Partial<Record<ContactField, Side>>,
+  ): Promise<{ id: string; status: 'resolved'; xero: ContactField[]; ledgerline: ContactField[] }> {
     const outcome = await this.dataSource.transaction(async (tx) => {
       const conflict = await this.records.lockConflict(tx, companyId, conflictId);
       if (!conflict) throw new NotFoundException({ code: 'NOT_FOUND', message: `No conflict ${conflictId} for company ${companyId}` });
@@ -36,9 +40,16 @@ export class ContactConflicts {
       const fields = conflict.fields.map((f) => f.field);
       const problems = [
         ...fields.filter((f) => !choice[f]).map((f) => `fields.${f} must be "ledgerline" or "xero"`),
-        ...Object.keys(choice).filter((f) => !fields.includes(f as ContactField)).map((f) => `fields.${f} is not in conflict`),
+        ...Object.keys(choice)
+          .filter((f) => !fields.includes(f as ContactField))
+          .map((f) => `fields.${f} is not in conflict`),
       ];
-      if (problems.length > 0) throw new BadRequestException({ code: 'INVALID_REQUEST', message: 'The resolution must choose a side for every conflicting field, and only for those', problems });
+      if (problems.length > 0)
+        throw new BadRequestException({
+          code: 'INVALID_REQUEST',
+          message: 'The resolution must choose a side for every conflicting field, and only for those',
+          problems,
+        });
 
       const xeroId = conflict.xeroContactId.toLowerCase();
       const snapshot = (await this.records.snapshots(tx, companyId, [xeroId])).get(xeroId);
@@ -50,13 +61,26 @@ export class ContactConflicts {
       const ledgerline = fields.filter((f) => choice[f] === 'ledgerline');
       const correlationId = randomUUID();
       if (xero.length > 0) {
-        await this.publisher.publish(tx, Topics.ContactChanged, companyId, { ...changedPayload({ xeroContactId: xeroId, status: snapshot.status }, next.xero), clientId: conflict.clientId, changedFields: xero }, { correlationId });
+        await this.publisher.publish(
+          tx,
+          Topics.ContactChanged,
+          companyId,
+          { ...changedPayload({ xeroContactId: xeroId, status: snapshot.status }, next.xero), clientId: conflict.clientId, changedFields: xero },
+          { correlationId },
+        );
       }
       if (ledgerline.length > 0) {
         await this.mappings.forgetWrittenHash(tx, companyId, conflict.clientId);
         await this.operations.record(tx, this.sync, { companyId, target: conflict.clientId, body: { clientId: conflict.clientId }, correlationId });
       }
-      await this.records.recordHistory(tx, companyId, { clientId: conflict.clientId, xeroContactId: xeroId, source: 'resolve', action: 'conflict_resolved', fields, detail: { choice } });
+      await this.records.recordHistory(tx, companyId, {
+        clientId: conflict.clientId,
+        xeroContactId: xeroId,
+        source: 'resolve',
+        action: 'conflict_resolved',
+        fields,
+        detail: { choice },
+      });
       return { id: conflictId, status: 'resolved' as const, xero, ledgerline };
     });
     this.publisher.flush();

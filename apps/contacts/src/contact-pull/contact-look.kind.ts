@@ -44,7 +44,11 @@ export class ContactLookKind implements OperationKind<ContactLookBody, ContactLo
 
   async succeeded(tx: EntityManager, operation: Operation<ContactLookBody>, result: ContactLookResult): Promise<void> {
     if (!('contact' in result)) return;
-    await this.changes.apply(tx, operation.companyId, [result.contact], { source: 'webhook', correlationId: operation.correlationId, causationId: operation.causationId });
+    await this.changes.apply(tx, operation.companyId, [result.contact], {
+      source: 'webhook',
+      correlationId: operation.correlationId,
+      causationId: operation.causationId,
+    });
   }
 
   async failed(_tx: EntityManager, operation: Operation<ContactLookBody>, failure: Failure): Promise<void> {

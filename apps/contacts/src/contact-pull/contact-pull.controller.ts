@@ -51,7 +51,11 @@ export class ContactPullController {
   @Roles(Role.SuperAdmin, Role.PracticeAdmin)
   @ApiOperation({ summary: 'Change the conflict policy or whether unlinked Xero contacts are announced' })
   @ApiOkResponse({ type: ContactSettingsDto })
-  async updateSettings(@ScopedCompany() companyId: string, @Query(validate) _query: ScopeQueryDto, @Body(validate) body: UpdateContactSettingsDto): Promise<ContactSettingsDto> {
+  async updateSettings(
+    @ScopedCompany() companyId: string,
+    @Query(validate) _query: ScopeQueryDto,
+    @Body(validate) body: UpdateContactSettingsDto,
+  ): Promise<ContactSettingsDto> {
     const saved = await this.records.saveSettings(this.dataSource.manager, companyId, {
       ...(body.conflictPolicy ? { conflictPolicy: body.conflictPolicy } : {}),
       ...(body.announceUnlinkedContacts !== undefined ? { announceUnlinked: body.announceUnlinkedContacts } : {}),
@@ -106,7 +110,8 @@ export class ContactPullController {
   @ApiOperation({ summary: "A client's contact sync history, newest first: writes, changes taken from Xero, merges, conflicts" })
   @ApiOkResponse({ type: HistoryPageDto })
   async history(@ScopedCompany() companyId: string, @Param('clientId') clientId: string, @Query(validate) query: HistoryQueryDto): Promise<HistoryPageDto> {
-    if (!IDENTIFIER_PATTERN.test(clientId)) throw new BadRequestException({ code: 'INVALID_REQUEST', message: 'clientId must be 1-128 characters of letters, digits, . _ : / -', problems: [] });
+    if (!IDENTIFIER_PATTERN.test(clientId))
+      throw new BadRequestException({ code: 'INVALID_REQUEST', message: 'clientId must be 1-128 characters of letters, digits, . _ : / -', problems: [] });
     const { items, total } = await this.records.listHistory(this.dataSource.manager, companyId, clientId, query);
     return { companyId, clientId, page: query.page, pageSize: query.pageSize, total, items };
   }

@@ -46,7 +46,10 @@ export class ContactPullKind implements OperationKind<ContactPullBody, ContactPu
     for (const { body } of operations) {
       const since = body.started ? body.since : await this.records.checkpoint(this.dataSource.manager, companyId);
       const page = await this.xero.changedPage(companyId, modifiedSince(since), body.page);
-      answers.push({ ok: true, result: { ...(since ? { since } : {}), count: page.count, hasMore: page.hasMore, ...(page.newest ? { newest: page.newest } : {}), contacts: page.contacts } });
+      answers.push({
+        ok: true,
+        result: { ...(since ? { since } : {}), count: page.count, hasMore: page.hasMore, ...(page.newest ? { newest: page.newest } : {}), contacts: page.contacts },
+      });
     }
     return answers;
   }
@@ -57,20 +60,35 @@ export class ContactPullKind implements OperationKind<ContactPullBody, ContactPu
 
   async succeeded(tx: EntityManager, operation: Operation<ContactPullBody>, result: ContactPullResult): Promise<void> {
     const { companyId, body } = operation;
-    const changed = await this.changes.apply(tx, companyId, result.contacts, { source: 'poll', correlationId: operation.correlationId, causationId: operation.causationId });
+    const changed = await this.changes.apply(tx, companyId, result.contacts, {
+      source: 'poll',
+      correlationId: operation.correlationId,
+      causationId: operation.causationId,
+    });
     const progress: PullProgress | undefined = body.syncId
       ? { pagesRead: (body.progress?.pagesRead ?? 0) + 1, recordsChanged: (body.progress?.recordsChanged ?? 0) + changed, errors: body.progress?.errors ?? 0 }
       : undefined;
-    const next = afterPage(body, { count: result.count, hasMore: result.hasMore, ...(result.newest ? { newest: result.newest } : {}), ...(result.since ? { since: result.since } : {}) }, progress);
+    const next = afterPage(
+      body,
+      { count: result.count, hasMore: result.hasMore, ...(result.newest ? { newest: result.newest } : {}), ...(result.since ? { since: result.since } : {}) },
+      progress,
+    );
     if (next.kind === 'next_page') {
-      await this.operations.record(tx, this, { companyId, target: operation.target, body: next.body, correlationId: operation.correlationId, causationId: operation.causationId });
+      await this.operations.record(tx, this, {
+        companyId,
+        target: operation.target,
+        body: next.body,
+        correlationId: operation.correlationId,
+        causationId: operation.causationId,
+      });
     } else {
       await this.records.advanceCheckpoint(tx, companyId, next.highWater);
     }
     if (body.syncId && progress) {
       // After every page its counts; after the last one, once more as done.
       await this.publisher.publish(tx, Topics.SyncProgress, companyId, { syncId: body.syncId, scope: 'contacts', state: 'running', ...progress }, this.origin(operation));
-      if (next.kind === 'done') await this.publisher.publish(tx, Topics.SyncProgress, companyId, { syncId: body.syncId, scope: 'contacts', state: 'done', ...progress }, this.origin(operation));
+      if (next.kind === 'done')
+        await this.publisher.publish(tx, Topics.SyncProgress, companyId, { syncId: body.syncId, scope: 'contacts', state: 'done', ...progress }, this.origin(operation));
     }
   }
 

@@ -81,7 +81,10 @@ export class ContactPullRecords {
   // --- Settings ---
 
   async settings(db: EntityManager, companyId: string): Promise<ContactSettings> {
-    const [row]: { conflict_policy: ConflictPolicy; announce_unlinked: boolean }[] = await db.query(`SELECT "conflict_policy", "announce_unlinked" FROM ${T.settings} WHERE "company_id" = $1`, [companyId]);
+    const [row]: { conflict_policy: ConflictPolicy; announce_unlinked: boolean }[] = await db.query(
+      `SELECT "conflict_policy", "announce_unlinked" FROM ${T.settings} WHERE "company_id" = $1`,
+      [companyId],
+    );
     return row ? { conflictPolicy: row.conflict_policy, announceUnlinked: row.announce_unlinked } : { conflictPolicy: DEFAULT_CONFLICT_POLICY, announceUnlinked: true };
   }
 
@@ -134,14 +137,21 @@ export class ContactPullRecords {
 
   async snapshots(tx: EntityManager, companyId: string, xeroContactIds: string[]): Promise<Map<string, StoredSnapshot>> {
     if (xeroContactIds.length === 0) return new Map();
-    const rows: { xero_contact_id: string; xero_fields: ContactFieldValues; ledgerline_fields: ContactFieldValues; status: ContactStatus; merged_to: string | null }[] = await tx.query(
-      `SELECT "xero_contact_id", "xero_fields", "ledgerline_fields", "status", "merged_to" FROM ${T.snapshots} WHERE "company_id" = $1 AND "xero_contact_id" = ANY($2::uuid[])`,
-      [companyId, xeroContactIds],
-    );
+    const rows: { xero_contact_id: string; xero_fields: ContactFieldValues; ledgerline_fields: ContactFieldValues; status: ContactStatus; merged_to: string | null }[] =
+      await tx.query(
+        `SELECT "xero_contact_id", "xero_fields", "ledgerline_fields", "status", "merged_to" FROM ${T.snapshots} WHERE "company_id" = $1 AND "xero_contact_id" = ANY($2::uuid[])`,
+        [companyId, xeroContactIds],
+      );
     return new Map(rows.map((r) => [r.xero_contact_id.toLowerCase(), { xero: r.xero_fields, ledgerline: r.ledgerline_fields, status: r.status, mergedTo: r.merged_to }]));
   }
 
-  async saveSnapshot(tx: EntityManager, companyId: string, xeroContactId: string, snapshot: SyncedSnapshot, state: { status?: ContactStatus; mergedTo?: string | null; xeroUpdatedAt?: string }): Promise<void> {
+  async saveSnapshot(
+    tx: EntityManager,
+    companyId: string,
+    xeroContactId: string,
+    snapshot: SyncedSnapshot,
+    state: { status?: ContactStatus; mergedTo?: string | null; xeroUpdatedAt?: string },
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO ${T.snapshots} ("company_id", "xero_contact_id", "xero_fields", "ledgerline_fields", "status", "merged_to", "xero_updated_at", "synced_at")
        VALUES ($1, $2, $3, $4, COALESCE($5, 'ACTIVE'), $6, $7, now())
@@ -149,12 +159,24 @@ export class ContactPullRecords {
          "xero_fields" = EXCLUDED."xero_fields", "ledgerline_fields" = EXCLUDED."ledgerline_fields",
          "status" = COALESCE($5, ${T.snapshots}."status"), "merged_to" = COALESCE($6, ${T.snapshots}."merged_to"),
          "xero_updated_at" = COALESCE($7, ${T.snapshots}."xero_updated_at"), "synced_at" = now()`,
-      [companyId, xeroContactId, JSON.stringify(snapshot.xero), JSON.stringify(snapshot.ledgerline), state.status ?? null, state.mergedTo ?? null, state.xeroUpdatedAt ?? null],
+      [
+        companyId,
+        xeroContactId,
+        JSON.stringify(snapshot.xero),
+        JSON.stringify(snapshot.ledgerline),
+        state.status ?? null,
+        state.mergedTo ?? null,
+        state.xeroUpdatedAt ?? null,
+      ],
     );
   }
 
   /** Many contacts' snapshots in one statement (a page of the pull): one round trip instead of one per contact. */
-  async saveSnapshots(tx: EntityManager, companyId: string, rows: { xeroContactId: string; snapshot: SyncedSnapshot; status: ContactStatus; xeroUpdatedAt?: string }[]): Promise<void> {
+  async saveSnapshots(
+    tx: EntityManager,
+    companyId: string,
+    rows: { xeroContactId: string; snapshot: SyncedSnapshot; status: ContactStatus; xeroUpdatedAt?: string }[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     const records = rows.map((r) => ({ id: r.xeroContactId, x: r.snapshot.xero, l: r.snapshot.ledgerline, s: r.status, u: r.xeroUpdatedAt ?? null }));
     await tx.query(
@@ -169,7 +191,10 @@ export class ContactPullRecords {
 
   /** The status Xero last gave a contact (ACTIVE when never read). */
   async status(tx: EntityManager, companyId: string, xeroContactId: string): Promise<ContactStatus> {
-    const rows: { status: ContactStatus }[] = await tx.query(`SELECT "status" FROM ${T.snapshots} WHERE "company_id" = $1 AND "xero_contact_id" = $2`, [companyId, xeroContactId]);
+    const rows: { status: ContactStatus }[] = await tx.query(`SELECT "status" FROM ${T.snapshots} WHERE "company_id" = $1 AND "xero_contact_id" = $2`, [
+      companyId,
+      xeroContactId,
+    ]);
     return rows[0]?.status ?? 'ACTIVE';
   }
 
@@ -179,7 +204,13 @@ export class ContactPullRecords {
    * The company's clients with no contact yet that a pulled contact may be (same client id as its number, same email
    * address or same name); the existing matching rule decides when their sync runs.
    */
-  async unlinkedLookAlikes(tx: EntityManager, companyId: string, numbers: string[], emails: string[], names: string[]): Promise<{ clientId: string; email: string | null; name: string }[]> {
+  async unlinkedLookAlikes(
+    tx: EntityManager,
+    companyId: string,
+    numbers: string[],
+    emails: string[],
+    names: string[],
+  ): Promise<{ clientId: string; email: string | null; name: string }[]> {
     if (numbers.length + emails.length + names.length === 0) return [];
     const rows: { client_id: string; email: string | null; name: string }[] = await tx.query(
       `SELECT c."client_id", c."email", c."name" FROM ${T.clients} c
@@ -215,14 +246,18 @@ export class ContactPullRecords {
   }
 
   async resolveConflict(tx: EntityManager, companyId: string, id: string, resolution: Partial<Record<ContactField, Side>>): Promise<void> {
-    await queryRows(tx, `UPDATE ${T.conflicts} SET "status" = 'resolved', "resolution" = $3, "resolved_at" = now() WHERE "company_id" = $1 AND "id" = $2 RETURNING "id"`, [
-      companyId,
-      id,
-      JSON.stringify(resolution),
-    ]);
+    await queryRows(
+      tx,
+      `UPDATE ${T.conflicts} SET "status" = 'resolved', "resolution" = $3, "resolved_at" = now() WHERE "company_id" = $1 AND "id" = $2 RETURNING "id"`,
+      [companyId, id, JSON.stringify(resolution)],
+    );
   }
 
-  async listConflicts(db: EntityManager, companyId: string, query: { status?: string; page: number; pageSize: number }): Promise<{ items: ConflictRecord[]; total: number }> {
+  async listConflicts(
+    db: EntityManager,
+    companyId: string,
+    query: { status?: string; page: number; pageSize: number },
+  ): Promise<{ items: ConflictRecord[]; total: number }> {
     const params: unknown[] = [companyId];
     let where = `"company_id" = $1`;
     if (query.status) {
@@ -230,32 +265,44 @@ export class ContactPullRecords {
       where += ` AND "status" = $2`;
     }
     const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS "total" FROM ${T.conflicts} WHERE ${where}`, params);
-    const rows: ConflictRow[] = await db.query(`SELECT * FROM ${T.conflicts} WHERE ${where} ORDER BY "detected_at" DESC, "id" LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`, params);
+    const rows: ConflictRow[] = await db.query(
+      `SELECT * FROM ${T.conflicts} WHERE ${where} ORDER BY "detected_at" DESC, "id" LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
+      params,
+    );
     return { items: rows.map(toConflict), total };
   }
 
   // --- History ---
 
   async recordHistory(tx: EntityManager, companyId: string, entry: HistoryEntry): Promise<void> {
-    await tx.query(`INSERT INTO ${T.history} ("id", "company_id", "client_id", "xero_contact_id", "source", "action", "fields", "detail") VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)`, [
-      randomUUID(),
-      companyId,
-      entry.clientId ?? null,
-      entry.xeroContactId,
-      entry.source,
-      entry.action,
-      entry.fields ?? [],
-      entry.detail ? JSON.stringify(entry.detail) : null,
-    ]);
+    await tx.query(
+      `INSERT INTO ${T.history} ("id", "company_id", "client_id", "xero_contact_id", "source", "action", "fields", "detail") VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)`,
+      [
+        randomUUID(),
+        companyId,
+        entry.clientId ?? null,
+        entry.xeroContactId,
+        entry.source,
+        entry.action,
+        entry.fields ?? [],
+        entry.detail ? JSON.stringify(entry.detail) : null,
+      ],
+    );
   }
 
   async listHistory(db: EntityManager, companyId: string, clientId: string, page: { page: number; pageSize: number }) {
-    const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS "total" FROM ${T.history} WHERE "company_id" = $1 AND "client_id" = $2`, [companyId, clientId]);
+    const [{ total }]: { total: number }[] = await db.query(`SELECT count(*)::int AS "total" FROM ${T.history} WHERE "company_id" = $1 AND "client_id" = $2`, [
+      companyId,
+      clientId,
+    ]);
     const rows: { xero_contact_id: string; source: string; action: string; fields: string[]; detail: Record<string, unknown> | null; at: Date }[] = await db.query(
       `SELECT "xero_contact_id", "source", "action", "fields", "detail", "at" FROM ${T.history} WHERE "company_id" = $1 AND "client_id" = $2
        ORDER BY "at" DESC, "id" LIMIT $3 OFFSET $4`,
       [companyId, clientId, page.pageSize, (page.page - 1) * page.pageSize],
     );
-    return { total, items: rows.map((r) => ({ xeroContactId: r.xero_contact_id, source: r.source, action: r.action, fields: r.fields, detail: r.detail, at: r.at.toISOString() })) };
+    return {
+      total,
+      items: rows.map((r) => ({ xeroContactId: r.xero_contact_id, source: r.source, action: r.action, fields: r.fields, detail: r.detail, at: r.at.toISOString() })),
+    };
   }
 }

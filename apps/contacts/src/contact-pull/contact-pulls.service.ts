@@ -61,7 +61,13 @@ export class ContactPulls implements OnApplicationBootstrap, BeforeApplicationSh
   async webhookReceived(tx: EntityManager, event: LedgerlineEvent<typeof Topics.XeroWebhookReceived>): Promise<boolean> {
     if (event.payload.eventCategory !== 'CONTACT') return false;
     const contactId = event.payload.resourceId.toLowerCase();
-    await this.operations.record(tx, this.look, { companyId: event.companyId, target: `contact:${contactId}`, body: { contactId, source: 'webhook' }, correlationId: event.correlationId, causationId: event.id });
+    await this.operations.record(tx, this.look, {
+      companyId: event.companyId,
+      target: `contact:${contactId}`,
+      body: { contactId, source: 'webhook' },
+      correlationId: event.correlationId,
+      causationId: event.id,
+    });
     return true;
   }
 
@@ -103,7 +109,13 @@ export class ContactPulls implements OnApplicationBootstrap, BeforeApplicationSh
     if (!(await this.records.isConnected(tx, companyId))) return false;
     const unfinished = await this.operations.unfinished(tx, companyId, this.pull.name, PULL_TARGET);
     if (rule === 'unless_unfinished' ? unfinished.length > 0 : unfinished.some((o) => o.status === 'pending' && o.batchId === null)) return false;
-    await this.operations.record(tx, this.pull, { companyId, target: PULL_TARGET, body: { page: 1 }, correlationId: origin.correlationId, causationId: origin.causationId ?? null });
+    await this.operations.record(tx, this.pull, {
+      companyId,
+      target: PULL_TARGET,
+      body: { page: 1 },
+      correlationId: origin.correlationId,
+      causationId: origin.causationId ?? null,
+    });
     return true;
   }
 }

@@ -15,7 +15,6 @@ import { ContactPullRecords } from '../contact-pull/contact-pull.repository';
 import { PulledContact } from '../contact-pull/domain/pulled-contact';
 import { ContactField, contactFieldValues, fieldsUpdate } from './domain/contact-fields';
 import { agreedSnapshot, FieldConflict, reconcileFields, SyncedSnapshot } from './domain/field-reconcile';
-import { Topics as T } from '@ledgerline/contracts';
 import { changedPayload } from '../contact-pull/domain/changed-payload';
 
 /** Sync this client's Xero contact to what is stored for it now (the stored client is read when the operation runs). */
@@ -118,7 +117,7 @@ export class ContactSyncKind implements OperationKind<ContactSyncBody, ContactSy
     if (result.conflicts?.length) await this.recordConflicts(tx, companyId, clientId, result);
     if (result.accepted && result.accepted.fields.length > 0) {
       const { contact, fields } = result.accepted;
-      await this.publisher.publish(tx, T.ContactChanged, companyId, { ...changedPayload(contact, contact.fields), clientId, changedFields: fields }, this.origin(operation));
+      await this.publisher.publish(tx, Topics.ContactChanged, companyId, { ...changedPayload(contact, contact.fields), clientId, changedFields: fields }, this.origin(operation));
     }
     if (result.action !== 'unchanged' || result.accepted?.fields.length) {
       await this.records.recordHistory(tx, companyId, { clientId, xeroContactId: result.xeroContactId, source: 'push', action: result.action, fields: result.pushed ?? [], ...(result.accepted?.fields.length ? { detail: { taken_from_xero: result.accepted.fields } } : {}) });

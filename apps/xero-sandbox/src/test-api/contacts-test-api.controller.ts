@@ -61,7 +61,8 @@ export class ContactsTestApiController {
   bulk(@Param('tenantId') tenantId: string, @Body() body: { count?: number; prefix?: string; withEmail?: boolean }): { created: number } {
     const organisation = this.organisations.require(tenantId);
     const count = body?.count;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_BULK) throw SandboxException.testApi(`count must be a whole number from 1 to ${MAX_BULK}`);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_BULK)
+      throw SandboxException.testApi(`count must be a whole number from 1 to ${MAX_BULK}`);
     const prefix = body.prefix ?? 'Bulk Contact';
     const now = this.clock.now();
     const width = String(count).length;

@@ -2,7 +2,10 @@ import { ContactFieldValues } from '../../contact-sync/domain/contact-fields';
 import { PulledContact } from './pulled-contact';
 
 /** What `contact.changed` says of a contact's fields. */
-export function changedPayload(contact: { xeroContactId: string; status: PulledContact['status']; updatedAt?: string; contactNumber?: string }, fields: ContactFieldValues) {
+export function changedPayload(
+  contact: { xeroContactId: string; status: PulledContact['status']; updatedAt?: string; contactNumber?: string },
+  fields: ContactFieldValues,
+) {
   const address = fields.address;
   return {
     xeroContactId: contact.xeroContactId,
@@ -30,4 +33,3 @@ export function changedPayload(contact: { xeroContactId: string; status: PulledC
       : {}),
   };
 }
-

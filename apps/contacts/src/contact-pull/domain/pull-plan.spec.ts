@@ -2,7 +2,12 @@ import { afterPage, modifiedSince, PULL_PAGE_SIZE } from './pull-plan';
 
 describe('afterPage', () => {
   it('reads the next page from the same instant when Xero says there is more, carrying the newest change seen', () => {
-    expect(afterPage({ page: 1, highWater: '2026-01-01T00:00:00.000Z' }, { count: PULL_PAGE_SIZE, hasMore: true, newest: '2026-01-02T00:00:00.000Z', since: '2025-12-31T00:00:00.000Z' })).toEqual({
+    expect(
+      afterPage(
+        { page: 1, highWater: '2026-01-01T00:00:00.000Z' },
+        { count: PULL_PAGE_SIZE, hasMore: true, newest: '2026-01-02T00:00:00.000Z', since: '2025-12-31T00:00:00.000Z' },
+      ),
+    ).toEqual({
       kind: 'next_page',
       body: { page: 2, started: true, since: '2025-12-31T00:00:00.000Z', highWater: '2026-01-02T00:00:00.000Z' },
     });
@@ -14,7 +19,10 @@ describe('afterPage', () => {
   });
 
   it('ends a run at the newest change of all its pages, and keeps a manual sync’s counts on the way', () => {
-    expect(afterPage({ page: 2, highWater: '2026-01-03T00:00:00.000Z' }, { count: 3, hasMore: false, newest: '2026-01-02T00:00:00.000Z' })).toEqual({ kind: 'done', highWater: '2026-01-03T00:00:00.000Z' });
+    expect(afterPage({ page: 2, highWater: '2026-01-03T00:00:00.000Z' }, { count: 3, hasMore: false, newest: '2026-01-02T00:00:00.000Z' })).toEqual({
+      kind: 'done',
+      highWater: '2026-01-03T00:00:00.000Z',
+    });
     const next = afterPage({ page: 1, syncId: 's' }, { count: 1000, hasMore: true }, { pagesRead: 1, recordsChanged: 4, errors: 0 });
     expect(next).toMatchObject({ body: { syncId: 's', progress: { pagesRead: 1, recordsChanged: 4, errors: 0 } } });
   });

@@ -47,7 +47,14 @@ export function afterPage(body: ContactPullBody, page: { count: number; hasMore?
   if (page.hasMore ?? page.count >= PULL_PAGE_SIZE) {
     return {
       kind: 'next_page',
-      body: { page: body.page + 1, started: true, ...(page.since ? { since: page.since } : {}), ...(highWater ? { highWater } : {}), ...(body.syncId ? { syncId: body.syncId } : {}), ...(progress ? { progress } : {}) },
+      body: {
+        page: body.page + 1,
+        started: true,
+        ...(page.since ? { since: page.since } : {}),
+        ...(highWater ? { highWater } : {}),
+        ...(body.syncId ? { syncId: body.syncId } : {}),
+        ...(progress ? { progress } : {}),
+      },
     };
   }
   return { kind: 'done', ...(highWater ? { highWater } : {}) };

@@ -14,7 +14,11 @@ describe('pulledChange', () => {
     expect(pulledChange(previous, pulled({ fields: { name: 'Aroha Ltd' } }), sameFields)).toMatchObject({ fieldsChanged: true, statusChanged: false });
     expect(pulledChange(previous, pulled({ status: 'ARCHIVED' }), sameFields)).toMatchObject({ fieldsChanged: false, statusChanged: true });
     expect(pulledChange(previous, pulled({ status: 'ARCHIVED', mergedToContactId: 'c2' }), sameFields)).toMatchObject({ merged: true });
-    expect(pulledChange({ ...previous, status: 'ARCHIVED', mergedTo: 'c2' }, pulled({ status: 'ARCHIVED', mergedToContactId: 'c2' }), sameFields)).toEqual({ statusChanged: false, merged: false, fieldsChanged: false });
+    expect(pulledChange({ ...previous, status: 'ARCHIVED', mergedTo: 'c2' }, pulled({ status: 'ARCHIVED', mergedToContactId: 'c2' }), sameFields)).toEqual({
+      statusChanged: false,
+      merged: false,
+      fieldsChanged: false,
+    });
   });
 
   it('treats a contact never seen as new', () => {

@@ -42,7 +42,11 @@ export interface PulledChange {
   fieldsChanged: boolean;
 }
 
-export function pulledChange(previous: { status: ContactStatus; xeroFields: ContactFieldValues; mergedTo?: string | null } | undefined, pulled: PulledContact, same: (a: ContactFieldValues, b: ContactFieldValues) => boolean): PulledChange {
+export function pulledChange(
+  previous: { status: ContactStatus; xeroFields: ContactFieldValues; mergedTo?: string | null } | undefined,
+  pulled: PulledContact,
+  same: (a: ContactFieldValues, b: ContactFieldValues) => boolean,
+): PulledChange {
   if (!previous) return { statusChanged: pulled.status !== 'ACTIVE', merged: pulled.mergedToContactId !== undefined, fieldsChanged: true };
   return {
     statusChanged: previous.status !== pulled.status,

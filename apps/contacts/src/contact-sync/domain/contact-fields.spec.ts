@@ -7,8 +7,14 @@ describe('contactFieldValues', () => {
         name: 'Aroha Builders',
         firstName: '',
         emailAddress: 'a@aroha.test',
-        phones: [{ phoneType: 'MOBILE', phoneNumber: '021 000' }, { phoneType: 'DEFAULT', phoneNumber: '09 555 0101' }],
-        addresses: [{ addressType: 'STREET', city: 'Hamilton' }, { addressType: 'POBOX', city: 'Auckland', addressLine1: ' ' }],
+        phones: [
+          { phoneType: 'MOBILE', phoneNumber: '021 000' },
+          { phoneType: 'DEFAULT', phoneNumber: '09 555 0101' },
+        ],
+        addresses: [
+          { addressType: 'STREET', city: 'Hamilton' },
+          { addressType: 'POBOX', city: 'Auckland', addressLine1: ' ' },
+        ],
       }),
     ).toEqual({ name: 'Aroha Builders', emailAddress: 'a@aroha.test', phone: '09 555 0101', address: { city: 'Auckland' } });
   });

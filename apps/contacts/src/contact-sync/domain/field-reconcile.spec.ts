@@ -70,7 +70,10 @@ describe('reconcileFields', () => {
     });
 
     it('leaves fields a person is deciding alone', () => {
-      expect(reconcileFields({ snapshot: agreedSnapshot(base), ledgerline, xero, policy: 'manual', held: new Set(['emailAddress']) })).toMatchObject({ push: ['phone'], conflicts: [] });
+      expect(reconcileFields({ snapshot: agreedSnapshot(base), ledgerline, xero, policy: 'manual', held: new Set(['emailAddress']) })).toMatchObject({
+        push: ['phone'],
+        conflicts: [],
+      });
     });
   });
 });
@@ -80,11 +83,15 @@ describe('resolvedSnapshot', () => {
 
   it('keeping Xero: nothing left to push or take afterwards', () => {
     const snapshot = resolvedSnapshot(agreedSnapshot(base), [conflict], { emailAddress: 'xero' });
-    expect(reconcileFields({ snapshot, ledgerline: { ...base, emailAddress: 'l@aroha.test' }, xero: { ...base, emailAddress: 'x@aroha.test' }, policy: 'manual' })).toMatchObject({ push: [], accept: [], conflicts: [] });
+    expect(
+      reconcileFields({ snapshot, ledgerline: { ...base, emailAddress: 'l@aroha.test' }, xero: { ...base, emailAddress: 'x@aroha.test' }, policy: 'manual' }),
+    ).toMatchObject({ push: [], accept: [], conflicts: [] });
   });
 
   it('keeping Ledgerline: the client value is pushed', () => {
     const snapshot = resolvedSnapshot(agreedSnapshot(base), [conflict], { emailAddress: 'ledgerline' });
-    expect(reconcileFields({ snapshot, ledgerline: { ...base, emailAddress: 'l@aroha.test' }, xero: { ...base, emailAddress: 'x@aroha.test' }, policy: 'manual' })).toMatchObject({ push: ['emailAddress'], accept: [], conflicts: [] });
+    expect(
+      reconcileFields({ snapshot, ledgerline: { ...base, emailAddress: 'l@aroha.test' }, xero: { ...base, emailAddress: 'x@aroha.test' }, policy: 'manual' }),
+    ).toMatchObject({ push: ['emailAddress'], accept: [], conflicts: [] });
   });
 });

@@ -78,6 +78,7 @@ export class ContactPull1767600000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['contact_sync_history', 'contact_conflicts', 'contact_snapshots', 'contact_pull_checkpoints', 'contact_settings']) await db.query(`DROP TABLE "contacts"."${table}"`);
+    for (const table of ['contact_sync_history', 'contact_conflicts', 'contact_snapshots', 'contact_pull_checkpoints', 'contact_settings'])
+      await db.query(`DROP TABLE "contacts"."${table}"`);
   }
 }
