@@ -96,7 +96,7 @@ export class ContactChanges {
           );
         if (lookAlike) {
           // The client's own sync links it by the matching rule (number, then email, then name): never a second contact.
-          await this.ensureSync(tx, companyId, lookAlike.clientId, context);
+          await this.ensureSync(tx, companyId, lookAlike.clientId, context, 'unless_unfinished');
           changed++;
           continue;
         }
@@ -249,10 +249,19 @@ export class ContactChanges {
     return CONTACT_FIELDS.filter((field) => !sameFields({ [field]: a[field] }, { [field]: b[field] }));
   }
 
-  /** A sync of the client, unless one not yet sent is already waiting (it reads the latest state when it runs). */
-  private async ensureSync(tx: EntityManager, companyId: string, clientId: string, context: ChangeContext): Promise<void> {
+  /**
+   * A sync of the client, unless one not yet sent is already waiting (it reads the latest state when it runs); for a
+   * look-alike, unless any is under way (it will link the contact).
+   */
+  private async ensureSync(
+    tx: EntityManager,
+    companyId: string,
+    clientId: string,
+    context: ChangeContext,
+    rule: 'unless_queued' | 'unless_unfinished' = 'unless_queued',
+  ): Promise<void> {
     const unfinished = await this.operations.unfinished(tx, companyId, this.sync.name, clientId);
-    if (unfinished.some((o) => o.batchId === null)) return;
+    if (rule === 'unless_unfinished' ? unfinished.length > 0 : unfinished.some((o) => o.batchId === null)) return;
     await this.operations.record(tx, this.sync, {
       companyId,
       target: clientId,

@@ -75,6 +75,11 @@ export class ContactPull1767600000000 implements MigrationInterface {
         'name', "sent_contact"->>'name', 'firstName', "sent_contact"->>'firstName', 'lastName', "sent_contact"->>'lastName',
         'emailAddress', "sent_contact"->>'emailAddress', 'taxNumber', "sent_contact"->>'taxNumber', 'accountNumber', "sent_contact"->>'accountNumber',
         'phone', "sent_contact"->'phones'->0->>'phoneNumber', 'address', ("sent_contact"->'addresses'->0) - 'addressType')) AS f) AS flat`);
+    // Companies already syncing are polled from their latest write on, without waiting for their next connect (and
+    // without a first import of contacts they already have). A company disconnected since parks its first run.
+    await db.query(`
+      INSERT INTO "contacts"."contact_pull_checkpoints" ("company_id", "modified_since", "connected")
+      SELECT "company_id", max("last_written_at"), true FROM "contacts"."contact_mappings" GROUP BY "company_id"`);
   }
 
   async down(db: QueryRunner): Promise<void> {
