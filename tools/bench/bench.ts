@@ -12,6 +12,7 @@ import { createTopicsAndWait } from '@ledgerline/kafka-admin';
 import { eventually, uniqueId } from '@ledgerline/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DocumentsHarness } from '../../apps/documents/test/support/documents-harness';
+import { contactsPull } from './contacts-pull';
 
 const quick = process.argv.includes('--quick');
 const figures: Record<string, number> = {};
@@ -96,6 +97,11 @@ async function main(): Promise<void> {
   } finally {
     await harness.stop();
   }
+  // A first import of many contacts: calls and the contacts service's memory.
+  const pull = await contactsPull(quick ? 10_000 : 100_000, () => undefined);
+  report(`${pull.contacts} contacts pulled: Xero calls`, pull.calls, 'calls');
+  report(`${pull.contacts} contacts pulled: peak RSS`, pull.rssPeakMb, 'MB');
+  report(`${pull.contacts} contacts pulled: RSS after the first page`, pull.rssAfterFirstPageMb, 'MB');
   process.stdout.write(`${JSON.stringify({ machine: { cpus: require('node:os').cpus().length }, quick, figures })}\n`);
 }
 

@@ -11,7 +11,7 @@ export const contactsService: ServiceDefinition<ContactsConfig> = {
   name: 'contacts',
   config: ContactsConfig,
   database: { schema: 'contacts', entities: [ClientEntity, ContactMappingEntity], migrations },
-  consumes: [Topics.ClientUpserted, Topics.ContactSyncRequested, Topics.XeroWebhookReceived, Topics.XeroConnectionConnected],
-  produces: [Topics.ContactSynced, Topics.ContactSyncFailed, Topics.ContactChanged, Topics.SyncActivity],
+  consumes: [Topics.ClientUpserted, Topics.ContactSyncRequested, Topics.XeroWebhookReceived, Topics.XeroConnectionConnected, Topics.XeroConnectionDisconnected, Topics.SyncRequested],
+  produces: [Topics.ContactSynced, Topics.ContactSyncFailed, Topics.ContactChanged, Topics.SyncActivity, Topics.SyncProgress],
   modules: [ClientsModule, ContactSyncModule],
 };

@@ -23,6 +23,7 @@ import { ProjectsService } from './projects/projects.service';
 import { SandboxStateService } from './state/sandbox-state.service';
 import { StateChangeMiddleware } from './state/state-change.middleware';
 import { ResourceStore } from './store/resource-store.service';
+import { ContactsTestApiController } from './test-api/contacts-test-api.controller';
 import { IdentityTestApiController } from './test-api/identity-test-api.controller';
 import { PaymentsTestApiController } from './test-api/payments-test-api.controller';
 import { ProjectsTestApiController } from './test-api/projects-test-api.controller';
@@ -30,7 +31,17 @@ import { TestApiController } from './test-api/test-api.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Every controller that can change state; health checks are polled and change nothing. */
-const STATEFUL_CONTROLLERS = [IdentityController, ConnectionsController, AccountingController, ProjectsController, TestApiController, IdentityTestApiController, PaymentsTestApiController, ProjectsTestApiController];
+const STATEFUL_CONTROLLERS = [
+  IdentityController,
+  ConnectionsController,
+  AccountingController,
+  ProjectsController,
+  TestApiController,
+  IdentityTestApiController,
+  PaymentsTestApiController,
+  ProjectsTestApiController,
+  ContactsTestApiController,
+];
 
 @Module({})
 export class AppModule implements NestModule {

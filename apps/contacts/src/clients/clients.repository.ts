@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { ClientRecord } from './domain/client-record';
 import { ClientEntity } from './entities/client.entity';
 
@@ -32,6 +32,12 @@ export class ClientsRepository {
   async find(tx: EntityManager, companyId: string, clientId: string): Promise<ClientRecord | undefined> {
     const entity = await tx.findOneBy(ClientEntity, { companyId, clientId });
     return entity ? toRecord(entity) : undefined;
+  }
+
+  async findMany(tx: EntityManager, companyId: string, clientIds: string[]): Promise<Map<string, ClientRecord>> {
+    if (clientIds.length === 0) return new Map();
+    const entities = await tx.find(ClientEntity, { where: { companyId, clientId: In(clientIds) } });
+    return new Map(entities.map((e) => [e.clientId, toRecord(e)]));
   }
 
   async save(tx: EntityManager, record: ClientRecord): Promise<void> {

@@ -55,4 +55,10 @@ describe('ContactsConfig', () => {
     expect(problemsOf({ ...valid, CONTACT_SYNC_UNKNOWN_CLIENT_WAIT_MS: '15m' })).toEqual(['CONTACT_SYNC_UNKNOWN_CLIENT_WAIT_MS must be a whole number from 1000 to 604800000']);
     expect(problemsOf({ ...valid, CONTACT_SYNC_SWEEP_INTERVAL_MS: '600001' })).toEqual(['CONTACT_SYNC_SWEEP_INTERVAL_MS must be a whole number from 100 to 600000']);
   });
+
+  it('polls each connected company every 5 minutes unless told otherwise, within 100 ms to a day', () => {
+    expect(loadConfig(ContactsConfig, valid).CONTACTS_POLL_INTERVAL_MS).toBe(300_000);
+    expect(loadConfig(ContactsConfig, { ...valid, CONTACTS_POLL_INTERVAL_MS: '1000' }).CONTACTS_POLL_INTERVAL_MS).toBe(1_000);
+    expect(problemsOf({ ...valid, CONTACTS_POLL_INTERVAL_MS: '99' })).toEqual(['CONTACTS_POLL_INTERVAL_MS must be a whole number from 100 to 86400000']);
+  });
 });

@@ -18,4 +18,8 @@ export class ContactsConfig extends WithOperationsEngine(WithJwtVerification(Wit
   /** How often waiting requests are checked: 100 ms to 10 minutes. A request is answered at most this long after its wait ends. */
   @WholeNumber('CONTACT_SYNC_SWEEP_INTERVAL_MS', 100, 600_000)
   CONTACT_SYNC_SWEEP_INTERVAL_MS = 5_000;
+
+  /** How often each connected company's contacts are read from Xero (If-Modified-Since): 100 ms to 1 day. */
+  @WholeNumber('CONTACTS_POLL_INTERVAL_MS', 100, 86_400_000)
+  CONTACTS_POLL_INTERVAL_MS = 300_000;
 }

@@ -8,9 +8,14 @@ import { ContactMappingsRepository } from './contact-mappings.repository';
 import { chooseMatch, describeAmbiguity } from './domain/contact-matching';
 import { contentHash } from './domain/content-hash';
 import { planSync } from './domain/sync-plan';
-import { contactUpdate, toXeroContact, XeroContactFields } from './domain/xero-contact';
+import { toXeroContact, XeroContactFields } from './domain/xero-contact';
 import { ContactMappingEntity } from './entities/contact-mapping.entity';
 import { SavedContact, XeroContactsGateway } from './xero-contacts.gateway';
+import { ContactPullRecords } from '../contact-pull/contact-pull.repository';
+import { PulledContact } from '../contact-pull/domain/pulled-contact';
+import { ContactField, contactFieldValues, fieldsUpdate } from './domain/contact-fields';
+import { agreedSnapshot, FieldConflict, reconcileFields, SyncedSnapshot } from './domain/field-reconcile';
+import { changedPayload } from '../contact-pull/domain/changed-payload';
 
 /** Sync this client's Xero contact to what is stored for it now (the stored client is read when the operation runs). */
 export interface ContactSyncBody {
@@ -25,6 +30,14 @@ export interface ContactSyncResult {
   contentHash: string;
   sentContact: XeroContactFields;
   writeCount: number;
+  /** The last-synced snapshot once this sync is recorded. */
+  snapshot?: SyncedSnapshot;
+  /** Fields Xero changed that Ledgerline took (announced), with Xero's contact as read. */
+  accepted?: { fields: ContactField[]; contact: PulledContact };
+  conflicts?: FieldConflict[];
+  policy?: string;
+  /** The fields written, for the history. */
+  pushed?: ContactField[];
 }
 
 type Planned = { clientId: string; desired: XeroContactFields; hash: string; known: ContactMappingEntity | null };
@@ -46,6 +59,7 @@ export class ContactSyncKind implements OperationKind<ContactSyncBody, ContactSy
     private readonly mappings: ContactMappingsRepository,
     private readonly xero: XeroContactsGateway,
     private readonly publisher: EventPublisher,
+    private readonly records: ContactPullRecords,
   ) {}
 
   async send(companyId: string, operations: Operation<ContactSyncBody>[], idempotencyKey: string): Promise<ElementAnswer<ContactSyncResult>[]> {
@@ -95,8 +109,37 @@ export class ContactSyncKind implements OperationKind<ContactSyncBody, ContactSy
         writeCount: result.writeCount,
         lastWrittenAt: new Date(),
       });
+    } else if (result.snapshot) {
+      // Nothing to write, but the client's content is now accounted for: the next identical upsert needs no call.
+      await this.mappings.recordWrite(tx, { companyId, clientId, contactName: result.contactName, contentHash: result.contentHash, sentContact: result.sentContact, writeCount: result.writeCount, lastWrittenAt: new Date() });
+    }
+    if (result.snapshot) await this.records.saveSnapshot(tx, companyId, result.xeroContactId.toLowerCase(), result.snapshot, result.accepted ? { status: result.accepted.contact.status } : {});
+    if (result.conflicts?.length) await this.recordConflicts(tx, companyId, clientId, result);
+    if (result.accepted && result.accepted.fields.length > 0) {
+      const { contact, fields } = result.accepted;
+      await this.publisher.publish(tx, Topics.ContactChanged, companyId, { ...changedPayload(contact, contact.fields), clientId, changedFields: fields }, this.origin(operation));
+    }
+    if (result.action !== 'unchanged' || result.accepted?.fields.length) {
+      await this.records.recordHistory(tx, companyId, { clientId, xeroContactId: result.xeroContactId, source: 'push', action: result.action, fields: result.pushed ?? [], ...(result.accepted?.fields.length ? { detail: { taken_from_xero: result.accepted.fields } } : {}) });
     }
     await this.publisher.publish(tx, Topics.ContactSynced, companyId, { clientId, xeroContactId: result.xeroContactId, contactName: result.contactName, action: result.action }, this.origin(operation));
+  }
+
+  private async recordConflicts(tx: EntityManager, companyId: string, clientId: string, result: ContactSyncResult): Promise<void> {
+    const conflicts = result.conflicts ?? [];
+    const open = conflicts.filter((c) => !c.winner);
+    const decided = conflicts.filter((c) => c.winner);
+    const policy = (result.policy ?? 'most_recent') as never;
+    if (open.length > 0) await this.records.recordConflict(tx, { companyId, clientId, xeroContactId: result.xeroContactId, policy, fields: open, status: 'open' });
+    if (decided.length > 0) await this.records.recordConflict(tx, { companyId, clientId, xeroContactId: result.xeroContactId, policy, fields: decided, status: 'decided' });
+    await this.records.recordHistory(tx, companyId, {
+      clientId,
+      xeroContactId: result.xeroContactId,
+      source: 'push',
+      action: open.length > 0 ? 'conflict_waiting' : 'conflict_decided',
+      fields: conflicts.map((c) => c.field),
+      detail: { policy, winners: Object.fromEntries(conflicts.map((c) => [c.field, c.winner ?? 'manual'])) },
+    });
   }
 
   async failed(tx: EntityManager, operation: Operation<ContactSyncBody>, failure: Failure): Promise<void> {
@@ -132,11 +175,54 @@ export class ContactSyncKind implements OperationKind<ContactSyncBody, ContactSy
     if (plan.kind === 'unchanged' && known) {
       return { ok: true, result: { action: 'unchanged', xeroContactId: known.xeroContactId, contactName: known.contactName, contentHash: hash, sentContact: known.sentContact, writeCount: known.writeCount } };
     }
-    if (plan.kind === 'update' && known) {
-      const contact = await this.xero.update(companyId, known.xeroContactId, contactUpdate(known.sentContact, desired), key);
-      return { ok: true, result: { action: 'updated', xeroContactId: contact.contactId, contactName: contact.name, contentHash: hash, sentContact: desired, writeCount: known.writeCount + 1 } };
-    }
+    if (plan.kind === 'update' && known) return this.update(companyId, clientId, known, desired, hash, key);
     return this.link(companyId, clientId, desired, hash, key);
+  }
+
+  /**
+   * The linked contact as Xero has it now, compared field by field with the last-synced snapshot and the client: only
+   * the fields the client changed (or that won a conflict) are written; Xero's one-sided changes are taken and
+   * announced; a contact with a GDPR request is never written again.
+   */
+  private async update(companyId: string, clientId: string, known: ContactMappingEntity, desired: XeroContactFields, hash: string, key: string): Promise<ElementAnswer<ContactSyncResult>> {
+    const db = this.dataSource.manager;
+    const contactId = known.xeroContactId.toLowerCase();
+    const [current] = await this.xero.byIds(companyId, [contactId]);
+    if (!current) return { ok: false, failure: { code: 'XERO_NOT_FOUND', messages: [`Xero has no contact ${known.xeroContactId} for client ${clientId}`] } };
+    if (current.status === 'GDPRREQUEST') {
+      return { ok: false, failure: { code: 'INVALID_REQUEST', messages: [`contact ${known.xeroContactId} has a GDPR request in Xero; Ledgerline no longer writes to it`] } };
+    }
+    const snapshot = (await this.records.snapshots(db, companyId, [contactId])).get(contactId) ?? agreedSnapshot(contactFieldValues(known.sentContact));
+    const settings = await this.records.settings(db, companyId);
+    const open = await this.records.openConflict(db, companyId, clientId);
+    const client = await this.clients.find(db, companyId, clientId);
+    const ledgerline = contactFieldValues(desired);
+    const decided = reconcileFields({
+      snapshot,
+      ledgerline,
+      xero: current.fields,
+      policy: settings.conflictPolicy,
+      ...(client ? { ledgerlineChangedAt: client.updatedAt } : {}),
+      ...(current.updatedAt ? { xeroChangedAt: new Date(current.updatedAt) } : {}),
+      ...(open ? { held: new Set(open.fields.map((f) => f.field)) } : {}),
+    });
+    const base = {
+      xeroContactId: known.xeroContactId,
+      contentHash: hash,
+      snapshot: decided.snapshot,
+      accepted: { fields: decided.accept, contact: current },
+      conflicts: decided.conflicts,
+      policy: settings.conflictPolicy,
+      pushed: decided.push,
+    };
+    if (decided.push.length === 0) {
+      return { ok: true, result: { ...base, action: 'unchanged', contactName: current.fields.name ?? known.contactName, sentContact: known.sentContact, writeCount: known.writeCount } };
+    }
+    const update = fieldsUpdate(ledgerline, decided.push);
+    // ContactNumber keeps the link visible in Xero; it never conflicts (a Xero user does not own it).
+    if (desired.contactNumber) update.contactNumber = desired.contactNumber;
+    const contact = await this.xero.update(companyId, known.xeroContactId, update, key);
+    return { ok: true, result: { ...base, action: 'updated', contactName: contact.name, sentContact: desired, writeCount: known.writeCount + 1 } };
   }
 
   /** No contact is linked yet: link the existing one the matching rules pick, or create one. */
@@ -158,6 +244,8 @@ export class ContactSyncKind implements OperationKind<ContactSyncBody, ContactSy
       contact = created.contact;
       action = 'created';
     }
-    return { ok: true, result: { action, xeroContactId: contact.contactId, contactName: contact.name, contentHash: hash, sentContact: desired, writeCount: 1 } };
+    // Xero's values for what it holds, the client's for what it was agreed against (a field only Xero has is no change).
+    const snapshot = { xero: contact.fields, ledgerline: contactFieldValues(desired) };
+    return { ok: true, result: { action, xeroContactId: contact.contactId, contactName: contact.name, contentHash: hash, sentContact: desired, writeCount: 1, snapshot } };
   }
 }

@@ -13,6 +13,13 @@ import { contactSyncSettingsProvider } from './contact-sync.settings';
 import { PendingSyncRequestsRepository } from './pending-sync-requests.repository';
 import { PendingSyncSweeper } from './pending-sync-sweeper.service';
 import { XeroContactsGateway } from './xero-contacts.gateway';
+import { ContactChanges } from '../contact-pull/contact-changes.service';
+import { ContactLookKind } from '../contact-pull/contact-look.kind';
+import { ContactPullKind } from '../contact-pull/contact-pull.kind';
+import { ContactPullRecords } from '../contact-pull/contact-pull.repository';
+import { ContactPulls } from '../contact-pull/contact-pulls.service';
+import { ContactConflicts } from '../contact-pull/contact-conflicts.service';
+import { ContactPullController } from '../contact-pull/contact-pull.controller';
 
 @Module({
   imports: [
@@ -20,7 +27,7 @@ import { XeroContactsGateway } from './xero-contacts.gateway';
     XeroModule,
     AuthModule.forService(ContactsConfig),
   ],
-  controllers: [ContactSyncConsumer, ContactMappingsController],
+  controllers: [ContactSyncConsumer, ContactMappingsController, ContactPullController],
   providers: [
     ContactSyncService,
     ContactMappingsRepository,
@@ -28,7 +35,11 @@ import { XeroContactsGateway } from './xero-contacts.gateway';
     PendingSyncSweeper,
     XeroContactsGateway,
     contactSyncSettingsProvider,
-    ...operationsEngineProviders(ContactsConfig, [ContactSyncKind]),
+    ContactPullRecords,
+    ContactChanges,
+    ContactPulls,
+    ContactConflicts,
+    ...operationsEngineProviders(ContactsConfig, [ContactSyncKind, ContactPullKind, ContactLookKind]),
   ],
   exports: [ContactMappingsRepository],
 })

@@ -1,13 +1,18 @@
 import { whereString, XeroClientService } from '@ledgerline/xero-client';
 import { Injectable } from '@nestjs/common';
 import { Address, Contact, Phone } from 'xero-node';
+import { instantOf, PulledContact, statusOf } from '../contact-pull/domain/pulled-contact';
+import { PULL_PAGE_SIZE } from '../contact-pull/domain/pull-plan';
 import { ContactCandidate } from './domain/contact-matching';
+import { contactFieldValues, ContactFieldValues, ReadContactFields } from './domain/contact-fields';
 import { XeroContactFields } from './domain/xero-contact';
 
 /** A contact as Xero saved it. */
 export interface SavedContact {
   contactId: string;
   name: string;
+  /** The synced fields as Xero saved them. */
+  fields: ContactFieldValues;
 }
 
 export type CreateResult = { ok: true; contact: SavedContact } | { ok: false; messages: string[] };
@@ -28,7 +33,7 @@ export function candidateFilter(contact: XeroContactFields): string {
 }
 
 /** The domain's plain fields as xero-node's model (its enums). */
-export function toXeroNodeContact(fields: XeroContactFields): Contact {
+export function toXeroNodeContact(fields: Partial<XeroContactFields>): Contact {
   const { phones, addresses, ...rest } = fields;
   const contact: Contact = { ...rest };
   if (phones) contact.phones = phones.map((p) => ({ phoneType: Phone.PhoneTypeEnum[p.phoneType], phoneNumber: p.phoneNumber }));
@@ -36,9 +41,30 @@ export function toXeroNodeContact(fields: XeroContactFields): Contact {
   return contact;
 }
 
+/** A Xero contact as the pull compares it. */
+export function pulledContact(contact: Contact): PulledContact | undefined {
+  if (!contact.contactID) return undefined;
+  const updatedAt = instantOf(contact.updatedDateUTC as Date | string | undefined);
+  return {
+    xeroContactId: contact.contactID.toLowerCase(),
+    status: statusOf(contact.contactStatus),
+    fields: contactFieldValues(contact as unknown as ReadContactFields),
+    ...(contact.contactNumber ? { contactNumber: contact.contactNumber } : {}),
+    ...(contact.mergedToContactID ? { mergedToContactId: contact.mergedToContactID.toLowerCase() } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
+  };
+}
+
+export interface PulledPage {
+  contacts: PulledContact[];
+  count: number;
+  hasMore: boolean;
+  newest?: string;
+}
+
 function saved(contact: Contact): SavedContact {
   if (!contact.contactID) throw new Error('Xero returned a contact without a ContactID');
-  return { contactId: contact.contactID, name: contact.name ?? '' };
+  return { contactId: contact.contactID, name: contact.name ?? '', fields: contactFieldValues(contact as unknown as ReadContactFields) };
 }
 
 /** The contacts calls this service makes, through the shared Xero client (tokens, budget, retries, typed errors). */
@@ -66,12 +92,25 @@ export class XeroContactsGateway {
     return contact ? saved(contact) : undefined;
   }
 
+  /** One page of the organisation's contacts changed since `since` (every contact without it), archived ones included. */
+  async changedPage(companyId: string, since: Date | undefined, page: number): Promise<PulledPage> {
+    const result = await this.xero.listContacts(companyId, { ...(since ? { ifModifiedSince: since } : {}), includeArchived: true, page, pageSize: PULL_PAGE_SIZE });
+    const contacts = result.items.map(pulledContact).filter((c): c is PulledContact => c !== undefined);
+    const newest = contacts.reduce<string | undefined>((max, c) => (c.updatedAt && (!max || Date.parse(c.updatedAt) > Date.parse(max)) ? c.updatedAt : max), undefined);
+    return { contacts, count: result.items.length, hasMore: result.hasMore, ...(newest ? { newest } : {}) };
+  }
+
+  /** These contacts as Xero has them now (archived ones included), 50 ids a call. */
+  async byIds(companyId: string, contactIds: string[]): Promise<PulledContact[]> {
+    return (await this.xero.getContactsByIds(companyId, contactIds)).map(pulledContact).filter((c): c is PulledContact => c !== undefined);
+  }
+
   async create(companyId: string, contact: XeroContactFields, idempotencyKey: string): Promise<CreateResult> {
     const [result] = await this.xero.createContacts(companyId, [toXeroNodeContact(contact)], { idempotencyKey });
     return result.ok ? { ok: true, contact: saved(result.record) } : { ok: false, messages: result.messages };
   }
 
-  async update(companyId: string, contactId: string, contact: XeroContactFields, idempotencyKey: string): Promise<SavedContact> {
+  async update(companyId: string, contactId: string, contact: Partial<XeroContactFields>, idempotencyKey: string): Promise<SavedContact> {
     return saved(await this.xero.updateContact(companyId, contactId, toXeroNodeContact(contact), { idempotencyKey }));
   }
 }

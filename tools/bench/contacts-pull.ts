@@ -1,0 +1,178 @@
+/*
+ * Calls and memory of a first import of 100,000 contacts. Run by hand (not part of npm test), or from bench.ts:
+ *
+ *   node -r @swc-node/register tools/bench/contacts-pull.ts [contacts]
+ *
+ * Starts Kafka, a fresh database, the sandbox, a connections stand-in and the contacts service (its own process),
+ * seeds the organisation with the contacts in one test-API call, connects the company and waits for the pull to
+ * finish. Prints the Xero calls the organisation received, the contacts service's RSS before, at its peak and after
+ * (sampled every 100 ms from /proc), and the time taken. Announcing unlinked contacts is turned off for the company, so
+ * the figures are the pull's own, not the relay's of 100,000 `contact.changed` events.
+ */
+import 'reflect-metadata';
+import { createEvent, Topics } from '@ledgerline/contracts';
+import {
+  bearerToken,
+  ConnectionsStandIn,
+  createTestDatabase,
+  ensureKafka,
+  freePort,
+  KafkaProbe,
+  REPO_ROOT,
+  SandboxOrganisation,
+  startServiceProcess,
+  uniqueId,
+} from '@ledgerline/testing';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+
+const JWT_SECRET = 'contacts-bench-jwt-secret-0123456789abcdef0123';
+
+export interface ContactsPullFigures {
+  contacts: number;
+  calls: number;
+  rssStartMb: number;
+  /** Once the first page is in: the code paths have run once, the heap has its working size. */
+  rssAfterFirstPageMb: number;
+  rssPeakMb: number;
+  rssEndMb: number;
+  seconds: number;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export async function contactsPull(count: number, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<ContactsPullFigures> {
+  const [brokers, database] = await Promise.all([ensureKafka(), createTestDatabase()]);
+  const tokens = new ConnectionsStandIn();
+  await tokens.start();
+  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/contacts/src/migrate.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: database.url },
+    encoding: 'utf8',
+  });
+  if (migrated.status !== 0) throw new Error(`contacts migrations failed:\n${migrated.stderr}`);
+  const prefix = `${uniqueId('bench-contacts-')}.`;
+  const probe = new KafkaProbe(brokers);
+  const sandbox = await startServiceProcess({
+    entry: 'apps/xero-sandbox/src/main.ts',
+    port: await freePort(),
+    readyPath: '/health/live',
+    env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' },
+  });
+  const contacts = await startServiceProcess({
+    entry: 'apps/contacts/src/main.ts',
+    port: await freePort(),
+    env: {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP_SUFFIX: uniqueId('bench-'),
+      LOG_LEVEL: 'warn',
+      XERO_API_BASE_URL: sandbox.url,
+      CONNECTIONS_INTERNAL_URL: tokens.url,
+      INTERNAL_API_TOKEN: tokens.internalToken,
+      JWT_SECRET,
+      OPERATIONS_INTERVAL_MS: '100',
+      // The organisation's 60 calls a minute would make this a two-minute wait; the count of calls is the figure.
+      XERO_LIMIT_PER_MINUTE: '1000',
+      CONTACTS_POLL_INTERVAL_MS: '600000',
+      // CONTACTS_BENCH_NODE_OPTIONS tries V8 settings on the service alone (e.g. --max-semi-space-size=64).
+      ...(process.env['CONTACTS_BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['CONTACTS_BENCH_NODE_OPTIONS'] } : {}),
+    },
+  });
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  try {
+    await fetch(`${sandbox.url}/__sandbox/limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ perMinute: 1000 }) });
+    const org = await SandboxOrganisation.create(sandbox.url, 'Bench Contacts Ltd');
+    const companyId = uniqueId('bench-');
+    tokens.set(companyId, () => org.token());
+    const seeded = await fetch(`${sandbox.url}/__sandbox/organisations/${org.tenantId}/contacts/bulk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count, withEmail: true }),
+    });
+    if (!seeded.ok) throw new Error(`seeding ${count} contacts: ${seeded.status} ${await seeded.text()}`);
+    const token = bearerToken(
+      { secret: JWT_SECRET, issuer: 'ledgerline-gateway', audience: 'ledgerline-api' },
+      { sub: 'bench', companyId, role: 'practice_admin' as never },
+    );
+    const settings = await fetch(`${contacts.url}/v1/contacts/settings`, {
+      method: 'PUT',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ announceUnlinkedContacts: false }),
+    });
+    if (!settings.ok) throw new Error(`turning announcements off: ${settings.status}`);
+
+    const pid = contacts.process.pid as number;
+    const rssStartMb = rssMb(pid);
+    let rssPeakMb = rssStartMb;
+    const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 100);
+    const callsBefore = (await org.counters()).calls;
+    const started = Date.now();
+    await probe.send(`${prefix}${Topics.XeroConnectionConnected}`, [
+      {
+        key: companyId,
+        value: JSON.stringify(
+          createEvent(Topics.XeroConnectionConnected, companyId, { connectionId: randomUUID(), tenantId: org.tenantId, organisationName: 'Bench', connectedBy: 'bench' }),
+        ),
+      },
+    ]);
+    const timeline: string[] = [];
+    let nextSample = Date.now();
+    let rssFirstPageMb: number | undefined;
+    for (;;) {
+      const { rows } = await db.query(`SELECT "last_run_at" FROM contacts.contact_pull_checkpoints WHERE company_id = $1`, [companyId]);
+      if (rows[0]?.last_run_at) break;
+      if (Date.now() >= nextSample) {
+        const read = (await db.query(`SELECT count(*)::int AS n FROM contacts.contact_snapshots WHERE company_id = $1`, [companyId])).rows[0].n as number;
+        if (rssFirstPageMb === undefined && read >= 1000) rssFirstPageMb = rssMb(pid);
+        timeline.push(`${read}:${rssMb(pid).toFixed(0)}MB`);
+        nextSample = Date.now() + 5_000;
+      }
+      if (Date.now() - started > 600_000) throw new Error(`the pull did not finish within 10 minutes\n${contacts.output().slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    const rssEndMb = rssMb(pid);
+    const calls = (await org.counters()).calls - callsBefore;
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM contacts.contact_snapshots WHERE company_id = $1`, [companyId]);
+    if (rows[0].n !== count) throw new Error(`expected ${count} contacts read, found ${rows[0].n}`);
+    const figures = { contacts: count, calls, rssStartMb, rssAfterFirstPageMb: rssFirstPageMb ?? rssStartMb, rssPeakMb, rssEndMb, seconds };
+    log(`${count} contacts pulled: RSS by contacts read: ${timeline.join(' ')}`);
+    log(`${count} contacts pulled: Xero calls: ${calls} calls`);
+    log(
+      `${count} contacts pulled: RSS start / peak / end: ${rssStartMb.toFixed(1)} / ${rssPeakMb.toFixed(1)} / ${rssEndMb.toFixed(1)} MB (peak ${(((rssPeakMb - rssStartMb) / rssStartMb) * 100).toFixed(1)}% over start, ${(((rssPeakMb - (rssFirstPageMb ?? rssStartMb)) / (rssFirstPageMb ?? rssStartMb)) * 100).toFixed(1)}% over the RSS once the first page was in)`,
+    );
+    log(`${count} contacts pulled: time: ${seconds.toFixed(1)} s`);
+    return figures;
+  } finally {
+    await db.end();
+    await contacts.stop();
+    await sandbox.stop();
+    await probe.close();
+    await tokens.stop();
+    await database.drop();
+  }
+}
+
+if (require.main === module) {
+  contactsPull(Number(process.argv[2] ?? 100_000)).then(
+    (figures) => {
+      process.stdout.write(`${JSON.stringify(figures)}\n`);
+      process.exit(0);
+    },
+    (error) => {
+      process.stderr.write(`benchmark failed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
