@@ -14,6 +14,7 @@ export const FAILURE_CATALOG = {
   NOT_CONNECTED: { retriable: true, description: 'The company has no usable Xero connection; the request waits until it connects' },
   CLIENT_UNKNOWN: { retriable: false, description: 'The client was never received (client.upserted did not arrive in time)' },
   CONTACT_AMBIGUOUS: { retriable: false, description: 'Several Xero contacts fit the client equally well' },
+  CONTACT_GDPR_RESTRICTED: { retriable: false, description: 'The Xero contact has a GDPR request; Ledgerline no longer writes to it' },
   CONTACT_SYNC_FAILED: { retriable: false, description: 'The client’s Xero contact could not be synced, so the document was not raised' },
   INVALID_REQUEST: { retriable: false, description: 'The request can never become a Xero record as it stands' },
   DOCUMENT_NOT_FOUND: { retriable: false, description: 'No document request of this type and request id was ever received for the company' },

@@ -190,7 +190,7 @@ export class ContactSyncKind implements OperationKind<ContactSyncBody, ContactSy
     const [current] = await this.xero.byIds(companyId, [contactId]);
     if (!current) return { ok: false, failure: { code: 'XERO_NOT_FOUND', messages: [`Xero has no contact ${known.xeroContactId} for client ${clientId}`] } };
     if (current.status === 'GDPRREQUEST') {
-      return { ok: false, failure: { code: 'INVALID_REQUEST', messages: [`contact ${known.xeroContactId} has a GDPR request in Xero; Ledgerline no longer writes to it`] } };
+      return { ok: false, failure: { code: 'CONTACT_GDPR_RESTRICTED', messages: [`contact ${known.xeroContactId} has a GDPR request in Xero; Ledgerline no longer writes to it`] } };
     }
     const snapshot = (await this.records.snapshots(db, companyId, [contactId])).get(contactId) ?? agreedSnapshot(contactFieldValues(known.sentContact));
     const settings = await this.records.settings(db, companyId);
