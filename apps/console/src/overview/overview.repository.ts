@@ -1,10 +1,14 @@
 import { LedgerlineEvent, Topic, Topics } from '@ledgerline/contracts';
+import { queryRows } from '@ledgerline/platform';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Tables } from '../database/tables';
 import { INVOICE_STAGES, JOB_STAGES, QUOTE_STAGES, StatusAt, supersedes } from './domain/status-folding';
 
 type Row = Record<string, unknown>;
+
+/** Where a balance for an invoice not yet seen created is kept until it is. */
+const earlyKey = (xeroInvoiceId: string) => `xero:${xeroInvoiceId}`;
 
 /** The overview's records (invoices, quotes, jobs, the connection), folded from Ledgerline's own events. */
 @Injectable()
@@ -24,11 +28,21 @@ export class OverviewRepository {
           [company, p['requestId'], p['clientId'], p['currencyCode'], p['date'], p['dueDate'] ?? null, at],
         );
         return;
-      case Topics.InvoiceCreated:
+      case Topics.InvoiceCreated: {
         await this.invoice(tx, company, p['requestId'] as string, { status: 'raised', at }, {
           xero_id: p['xeroId'], number: p['number'], currency_code: p['currencyCode'], total: p['total'], amount_due: p['amountDue'] ?? p['total'], raised_at: at,
         });
+        // A balance that arrived before the invoice itself was kept under its Xero id: it joins its invoice now.
+        const [early] = await queryRows<{ status: string; status_at: Date; total: string | null; amount_due: string | null; currency_code: string | null }>(
+          tx,
+          `DELETE FROM ${Tables.invoices} WHERE "company_id" = $1 AND "request_id" = $2 RETURNING "status", "status_at", "total", "amount_due", "currency_code"`,
+          [company, earlyKey(p['xeroId'] as string)],
+        );
+        if (early) {
+          await this.invoice(tx, company, p['requestId'] as string, { status: early.status, at: new Date(early.status_at).toISOString() }, { amount_due: early.amount_due, total: early.total });
+        }
         return;
+      }
       case Topics.InvoiceFailed:
         await this.invoice(tx, company, p['requestId'] as string, { status: 'failed', at }, {});
         return;
@@ -40,8 +54,9 @@ export class OverviewRepository {
         const status = { [Topics.InvoicePaid]: 'paid', [Topics.InvoicePartiallyPaid]: 'partially_paid', [Topics.InvoiceUnpaid]: 'unpaid', [Topics.InvoiceVoided]: 'voided', [Topics.InvoiceDeleted]: 'deleted' }[
           event.type as string
         ] as string;
-        const requestId = (p['requestId'] as string | undefined) ?? (await this.requestOfXeroInvoice(tx, company, p['xeroInvoiceId'] as string));
-        if (!requestId) return;
+        // Without a request id and before its invoice.created, the balance waits under the Xero id (see InvoiceCreated).
+        const requestId =
+          (p['requestId'] as string | undefined) ?? (await this.requestOfXeroInvoice(tx, company, p['xeroInvoiceId'] as string)) ?? earlyKey(p['xeroInvoiceId'] as string);
         await this.invoice(tx, company, requestId, { status, at }, { xero_id: p['xeroInvoiceId'], total: p['total'], amount_due: p['amountDue'], currency_code: p['currencyCode'] });
         return;
       }
