@@ -59,19 +59,21 @@ export function App() {
     const connectBack = window.location.pathname === '/connect/callback' ? window.location.search : null;
     void (async () => {
       if (connectBack !== null) {
+        window.history.replaceState(null, '', '/#/connection');
+        setWhere(route());
         try {
           await completeConnect(connectBack);
         } catch (reason) {
           setProblem(`Connecting to Xero did not finish: ${describe(reason)}`);
         }
-        window.history.replaceState(null, '', '/#/connection');
-        setWhere(route());
       }
       await signedIn();
     })();
   }, []);
 
   useEffect(() => heading.current?.focus(), [where.view]);
+  // A problem belongs to the view it happened in.
+  useEffect(() => setProblem(null), [where.view, where.open]);
 
   if (me === undefined) return <p className="loading">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={signedIn} problem={problem} />;

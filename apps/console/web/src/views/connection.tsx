@@ -109,7 +109,13 @@ export function ConnectionView() {
   );
 }
 
-/** Xero sent the browser back here: hand the code and state to connections, with the signed-in person's JWT. */
-export async function completeConnect(search: string): Promise<void> {
-  await api('GET', `${CONNECTIONS}/callback${search}`);
+let completing: Promise<unknown> | null = null;
+
+/**
+ * Xero sent the browser back here: hand the code and state to connections, with the signed-in person's JWT. Once per
+ * page load: a code and state can be used only once.
+ */
+export function completeConnect(search: string): Promise<unknown> {
+  completing ??= api('GET', `${CONNECTIONS}/callback${search}`);
+  return completing;
 }
