@@ -1,4 +1,4 @@
-import { Topics } from '@ledgerline/contracts';
+import { createEvent, Topics } from '@ledgerline/contracts';
 import { bearerToken, eventually, REPO_ROOT, SandboxOrganisation } from '@ledgerline/testing';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -147,6 +147,31 @@ describe('the console in a browser', () => {
     await progress.waitFor();
     await page.locator('[data-testid="sync-progress"][data-state="done"]').waitFor({ timeout: 60_000 });
     expect(await progress.textContent()).toContain('Finished');
+    await shot('contacts-sync');
+  });
+
+  it('streams a sync’s progress into the page live until it is done', async () => {
+    // Payments' side of manual syncs is built elsewhere: here the test answers sync.requested as the owning service would.
+    await view('syncs');
+    await page.getByLabel('What to read from Xero').selectOption('payments');
+    await page.getByRole('button', { name: 'Start sync' }).click();
+    const requested = await platform.probe.waitFor('sync.requested for payments', (m) => m.json<{ companyId: string; payload: { scope: string } }>().payload.scope === 'payments');
+    const { syncId } = requested.json<{ payload: { syncId: string } }>().payload;
+    const progress = page.getByTestId('sync-progress').first();
+    const say = (state: 'running' | 'done', pagesRead: number) =>
+      platform.probe.send(platform.topic(Topics.SyncProgress), [
+        { key: companyA, value: JSON.stringify(createEvent(Topics.SyncProgress, companyA, { syncId, scope: 'payments', state, pagesRead, recordsChanged: pagesRead * 3, errors: 0 })) },
+      ]);
+    await say('running', 1);
+    await page.locator('[data-testid="sync-progress"][data-state="running"]').waitFor({ timeout: 30_000 });
+    expect(await progress.textContent()).toContain('1 page(s) read, 3 record(s) changed');
+    // A second start of the same scope while it runs is refused, naming the running sync.
+    await page.getByRole('button', { name: 'Start sync' }).click();
+    await page.getByRole('alert').filter({ hasText: syncId }).waitFor();
+    await say('running', 2);
+    await say('done', 2);
+    await page.locator('[data-testid="sync-progress"][data-state="done"]').waitFor({ timeout: 30_000 });
+    expect(await progress.textContent()).toContain('2 page(s) read, 6 record(s) changed, 0 error(s). Finished.');
     await shot('syncs');
   });
 

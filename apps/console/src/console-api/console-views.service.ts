@@ -190,6 +190,7 @@ function errorEntry(r: Record<string, unknown>, detail: boolean): Record<string,
     code: r['code'],
     messages: r['messages'],
     reason: r['reason'],
+    consumer: r['consumer'],
     retry: r['retry'],
     eventId: r['event_id'],
     occurredAt: iso(r['occurred_at'] as Date),
@@ -202,5 +203,5 @@ function errorEntry(r: Record<string, unknown>, detail: boolean): Record<string,
   } catch {
     originalEvent = null;
   }
-  return { ...entry, consumer: r['consumer'], headers: r['headers'], original, originalEvent };
+  return { ...entry, headers: r['headers'], original, originalEvent };
 }

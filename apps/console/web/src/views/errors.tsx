@@ -48,6 +48,7 @@ export function ErrorsView({ onOpenDocument }: { onOpenDocument: (id: string) =>
               { title: 'When', cell: (e) => when(e['occurredAt']) },
               { title: 'Source', cell: (e) => (e['source'] === 'dead_letter' ? 'dead letter' : 'failed outcome') },
               { title: 'Topic', cell: (e) => String(e['topic']) },
+              { title: 'Given up by', cell: (e) => String(e['consumer'] ?? '—') },
               { title: 'Record', cell: (e) => String(e['reference'] ?? '—') },
               { title: 'Why', cell: (e) => (e['source'] === 'dead_letter' ? String(e['reason']) : `${String(e['code'])}: ${(e['messages'] as string[]).join(' ')}`) },
             ]}
