@@ -11,7 +11,7 @@ import {
   startServiceProcess,
   uniqueId,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
@@ -84,6 +84,9 @@ export async function startPlatform(options: {
     ...options.env,
   };
 
+  const pageBuilt = options.console ? buildConsolePage() : undefined;
+  // Awaited below; until then a failed build must not count as an unhandled rejection.
+  pageBuilt?.catch(() => undefined);
   const migrating: string[] = options.console ? [...SERVICES, 'console'] : [...SERVICES];
   for (const service of migrating) {
     const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, `apps/${service}/src/migrate.ts`)], {
@@ -99,9 +102,11 @@ export async function startPlatform(options: {
   await probe.watch(options.watch.map((topic) => `${prefix}${topic}`));
 
   const sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: ports.sandbox, readyPath: '/health/live', env: { LOG_LEVEL: 'warn' } });
+  // The console needs the others only when its page calls them: it starts beside them, once its page is built.
+  const consoleStarting = consolePort && pageBuilt ? pageBuilt.then(() => startConsole(consolePort, env, ports)) : undefined;
   const started = await Promise.all(SERVICES.map((service) => startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: ports[service], env })));
   const services = Object.fromEntries(SERVICES.map((service, i) => [service, started[i]])) as Record<ServiceName, ServiceProcess>;
-  const consoleProcess = consolePort ? await startConsole(consolePort, env, services) : undefined;
+  const consoleProcess = consoleStarting ? await consoleStarting : undefined;
 
   return {
     sandbox,
@@ -127,14 +132,21 @@ export async function startPlatform(options: {
   };
 }
 
-/** Builds the admin page (Vite, a few seconds) and starts the console in front of the platform's services. */
-async function startConsole(port: number, env: NodeJS.ProcessEnv, services: Record<ServiceName, ServiceProcess>): Promise<ServiceProcess> {
-  const built = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
+/** Builds the console's admin page (Vite, a few seconds) while the rest of the platform starts. */
+function buildConsolePage(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const build = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    build.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    build.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    build.once('error', reject);
+    build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the console's page did not build (exit ${code}): ${output.slice(-4000)}`))));
   });
-  if (built.status !== 0) throw new Error(`the console's page did not build: ${built.stderr}${built.stdout}`);
+}
+
+/** Starts the console in front of the platform's services, with the dev sign-in on. */
+function startConsole(port: number, env: NodeJS.ProcessEnv, ports: Record<ServiceName, number>): Promise<ServiceProcess> {
+  const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
   return startServiceProcess({
     entry: 'apps/console/src/main.ts',
     port,
@@ -142,10 +154,10 @@ async function startConsole(port: number, env: NodeJS.ProcessEnv, services: Reco
       ...env,
       CONSOLE_DEV_SIGN_IN: 'true',
       CONSOLE_SSE_POLL_MS: '100',
-      CONSOLE_CONNECTIONS_URL: services.connections.url,
-      CONSOLE_CONTACTS_URL: services.contacts.url,
-      CONSOLE_DOCUMENTS_URL: services.documents.url,
-      CONSOLE_PAYMENTS_URL: services.payments.url,
+      CONSOLE_CONNECTIONS_URL: url('connections'),
+      CONSOLE_CONTACTS_URL: url('contacts'),
+      CONSOLE_DOCUMENTS_URL: url('documents'),
+      CONSOLE_PAYMENTS_URL: url('payments'),
     },
   });
 }
