@@ -74,9 +74,9 @@ describe('console (two replicas, real Kafka and Postgres)', () => {
       EVENT_RETRY_BASE_MS: '50',
       LOG_LEVEL: 'warn',
     };
-    // The first creates the topics; the second then joins the same consumer group.
-    replicas.push(await startServiceProcess({ entry: 'apps/console/src/main.ts', port: await freePort(), env }));
-    replicas.push(await startServiceProcess({ entry: 'apps/console/src/main.ts', port: await freePort(), env }));
+    // Two processes at once, as a rollout starts them: they create the same topics and join one consumer group.
+    const ports = [await freePort(), await freePort()];
+    replicas = await Promise.all(ports.map((port) => startServiceProcess({ entry: 'apps/console/src/main.ts', port, env })));
   });
 
   afterAll(async () => {
