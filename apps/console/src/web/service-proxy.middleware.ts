@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 const MAX_BODY_BYTES = 1_048_576;
 /** What passes through: the caller's JWT unchanged and the content negotiation, nothing else (no cookies). */
@@ -23,6 +23,23 @@ function readBody(request: Request): Promise<Buffer> {
   });
 }
 
+/**
+ * The service and path a page request names, or null: only a service's public REST (`/v1/…`) is reachable, never
+ * its internal endpoints, and no path may climb out of `/v1` (`..`, encoded or not).
+ */
+export function forwardedPath(url: string): { service: string; path: string } | null {
+  const match = /^\/([a-z-]+)(\/v1\/[^?#]*)(\?.*)?$/.exec(url);
+  if (!match) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(match[2]);
+  } catch {
+    return null;
+  }
+  if (decoded.split('/').some((segment) => segment === '..' || segment === '.') || decoded.includes('\\')) return null;
+  return { service: match[1], path: `${match[2]}${match[3] ?? ''}` };
+}
+
 const error = (response: Response, status: number, code: string, message: string) => response.status(status).json({ code, message, problems: [] });
 
 /**
@@ -30,12 +47,12 @@ const error = (response: Response, status: number, code: string, message: string
  * service still decides for itself who may do what, from the same JWT.
  */
 export function serviceProxy(targets: Readonly<Record<string, string>>, timeoutMs: number): RequestHandler {
-  return (request: Request, response: Response, next: NextFunction) => {
-    const match = /^\/([a-z-]+)(\/.*)?$/.exec(request.url);
-    if (!match) return next();
-    const base = targets[match[1]];
-    if (!base) return error(response, 404, 'CONSOLE_NOT_FOUND', `No service ${match[1]} behind /api`);
-    const path = match[2] ?? '/';
+  return (request: Request, response: Response) => {
+    const forwarded = forwardedPath(request.url);
+    if (!forwarded) return error(response, 404, 'CONSOLE_NOT_FOUND', 'Only /api/<service>/v1/… is forwarded');
+    const base = targets[forwarded.service];
+    if (!base) return error(response, 404, 'CONSOLE_NOT_FOUND', `No service ${forwarded.service} behind /api`);
+    const { path } = forwarded;
     void (async () => {
       const body = ['GET', 'HEAD'].includes(request.method) ? undefined : await readBody(request);
       const headers: Record<string, string> = {};
@@ -59,7 +76,7 @@ export function serviceProxy(targets: Readonly<Record<string, string>>, timeoutM
     })().catch((reason: unknown) => {
       if (response.headersSent) return response.end();
       const timedOut = reason instanceof Error && (reason.name === 'TimeoutError' || reason.name === 'AbortError');
-      error(response, timedOut ? 504 : 502, 'UPSTREAM_UNAVAILABLE', `${match[1]} did not answer${timedOut ? ` within ${timeoutMs} ms` : ''}`);
+      error(response, timedOut ? 504 : 502, 'UPSTREAM_UNAVAILABLE', `${forwarded.service} did not answer${timedOut ? ` within ${timeoutMs} ms` : ''}`);
     });
   };
 }
