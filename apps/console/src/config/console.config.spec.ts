@@ -23,6 +23,14 @@ describe('ConsoleConfig', () => {
     });
   });
 
+  it('refuses the dev sign-in where tokens are verified with a public key only', () => {
+    const publicKey = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
+    expect(problems({ JWT_SECRET: undefined, JWT_PUBLIC_KEY: publicKey, CONSOLE_DEV_SIGN_IN: 'true' })).toContain(
+      'CONSOLE_DEV_SIGN_IN=true needs JWT_SECRET: the dev sign-in signs its tokens with it',
+    );
+    expect(problems({ JWT_SECRET: undefined, JWT_PUBLIC_KEY: publicKey })).toEqual([]);
+  });
+
   it('names every bad setting', () => {
     expect(problems({ CONSOLE_SYNC_LEASE_MS: '10', CONSOLE_DEV_SIGN_IN: 'yes', CONSOLE_CONTACTS_URL: 'contacts:3002' })).toEqual(
       expect.arrayContaining([

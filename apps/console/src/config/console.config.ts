@@ -1,7 +1,7 @@
 import { WithJwtVerification } from '@ledgerline/auth';
 import { HttpUrl, ServiceConfig, toBool, toInt, WholeNumber } from '@ledgerline/platform';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 
 /**
  * The console's settings: the platform's, JWT verification (staff sign in through the gateway), the manual
@@ -25,6 +25,13 @@ export class ConsoleConfig extends WithJwtVerification(ServiceConfig) {
   /** Local runs only: the page's dev sign-in mints a JWT for a chosen company and role. Never in production. */
   @Transform(toBool)
   @IsIn([true, false], { message: 'CONSOLE_DEV_SIGN_IN must be true or false' })
+  @ValidateBy({
+    name: 'devSignInNeedsSecret',
+    validator: {
+      validate: (value: unknown, args) => value !== true || typeof (args?.object as { JWT_SECRET?: unknown }).JWT_SECRET === 'string',
+      defaultMessage: () => 'CONSOLE_DEV_SIGN_IN=true needs JWT_SECRET: the dev sign-in signs its tokens with it',
+    },
+  })
   CONSOLE_DEV_SIGN_IN = false;
 
   /** The built admin page (Vite's output); unset: dist/apps/console/web under the working directory. */
