@@ -172,6 +172,7 @@ describe('the console in a browser', () => {
     await say('done', 2);
     await page.locator('[data-testid="sync-progress"][data-state="done"]').waitFor({ timeout: 30_000 });
     expect(await progress.textContent()).toContain('2 page(s) read, 6 record(s) changed, 0 error(s). Finished.');
+    await page.locator('tr', { hasText: 'payments' }).filter({ hasText: 'done' }).waitFor();
     await shot('syncs');
   });
 

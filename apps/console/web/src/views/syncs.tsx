@@ -48,7 +48,7 @@ export function SyncsView() {
         </form>
         <Problem error={problem} />
         {watching.map((syncId) => (
-          <LiveProgress key={syncId} syncId={syncId} onEnd={list.reload} />
+          <LiveProgress key={syncId} syncId={syncId} onEnd={() => (setProblem(null), list.reload())} />
         ))}
       </Section>
       <Section title="Recent syncs" actions={<button onClick={list.reload}>Refresh</button>}>
