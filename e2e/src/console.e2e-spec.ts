@@ -1,4 +1,4 @@
-import { createEvent, Topics } from '@ledgerline/contracts';
+import { Topics } from '@ledgerline/contracts';
 import { bearerToken, eventually, REPO_ROOT, SandboxOrganisation } from '@ledgerline/testing';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -150,28 +150,16 @@ describe('the console in a browser', () => {
     await shot('contacts-sync');
   });
 
-  it('streams a sync’s progress into the page live until it is done', async () => {
-    // Payments' side of manual syncs is built elsewhere: here the test answers sync.requested as the owning service would.
+  it('starts a payments sync and watches its progress in the page until it is done', async () => {
     await view('syncs');
     await page.getByLabel('What to read from Xero').selectOption('payments');
     await page.getByRole('button', { name: 'Start sync' }).click();
-    const requested = await platform.probe.waitFor('sync.requested for payments', (m) => m.json<{ companyId: string; payload: { scope: string } }>().payload.scope === 'payments');
-    const { syncId } = requested.json<{ payload: { syncId: string } }>().payload;
+    const requested = await platform.probe.waitFor('sync.requested for payments', (m) => m.json<{ payload: { scope: string } }>().payload.scope === 'payments');
+    expect(requested.key).toBe(companyA);
+    // The payments service reads the company's invoices from the sandbox and reports each page.
+    await page.locator('[data-testid="sync-progress"][data-state="done"]').waitFor({ timeout: 60_000 });
     const progress = page.getByTestId('sync-progress').first();
-    const say = (state: 'running' | 'done', pagesRead: number) =>
-      platform.probe.send(platform.topic(Topics.SyncProgress), [
-        { key: companyA, value: JSON.stringify(createEvent(Topics.SyncProgress, companyA, { syncId, scope: 'payments', state, pagesRead, recordsChanged: pagesRead * 3, errors: 0 })) },
-      ]);
-    await say('running', 1);
-    await page.locator('[data-testid="sync-progress"][data-state="running"]').waitFor({ timeout: 30_000 });
-    expect(await progress.textContent()).toContain('1 page(s) read, 3 record(s) changed');
-    // A second start of the same scope while it runs is refused, naming the running sync.
-    await page.getByRole('button', { name: 'Start sync' }).click();
-    await page.getByRole('alert').filter({ hasText: syncId }).waitFor();
-    await say('running', 2);
-    await say('done', 2);
-    await page.locator('[data-testid="sync-progress"][data-state="done"]').waitFor({ timeout: 30_000 });
-    expect(await progress.textContent()).toContain('2 page(s) read, 6 record(s) changed, 0 error(s). Finished.');
+    expect(await progress.textContent()).toMatch(/payments done — [1-9]\d* page\(s\) read, \d+ record\(s\) changed, 0 error\(s\)\. Finished\./);
     await page.locator('tr', { hasText: 'payments' }).filter({ hasText: 'done' }).waitFor();
     await shot('syncs');
   });

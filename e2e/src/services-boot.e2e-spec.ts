@@ -6,10 +6,46 @@ import path from 'node:path';
 jest.setTimeout(180_000);
 
 const SERVICES = ['connections', 'contacts', 'documents', 'payments'] as const;
+/** The services whose controllers state their auth and error bodies in their API description. */
+const DECORATED = ['connections', 'documents', 'payments'] as const;
+/** Xero calls these itself: the webhook is signed (its errors have empty bodies), the callback is a browser redirect with the admin's JWT. */
+const UNAUTHENTICATED = ['POST /v1/webhooks/xero'];
+/** Routes that are easy to leave out of a description: each must be among those registered (and so documented). */
+const EXPECTED_ROUTES: Record<(typeof SERVICES)[number], string[]> = {
+  connections: ['GET /v1/connections/xero/callback', 'GET /internal/v1/companies/{companyId}/access-token'],
+  contacts: [],
+  documents: ['POST /v1/documents/{id}/retry'],
+  payments: ['POST /v1/webhooks/xero'],
+};
 
 let database: { url: string; drop: () => Promise<void> };
 let env: NodeJS.ProcessEnv;
 const running: ServiceProcess[] = [];
+const started = new Map<string, ServiceProcess>();
+
+type OpenApiOperation = { security?: Record<string, string[]>[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+type OpenApiDocument = { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, OpenApiOperation>> };
+
+/**
+ * The routes Nest registered in the running service, from its router's own startup log ("Mapped {/path, GET}
+ * route"), as `METHOD /path` with OpenAPI's `{param}` for Nest's `:param`.
+ */
+function registeredRoutes(output: string): string[] {
+  const routes = [...output.matchAll(/Mapped \{(\/[^,}]*), (\w+)\} route/g)].map(([, route, method]) => `${method} ${route.replace(/:(\w+)/g, '{$1}')}`);
+  return [...new Set(routes)].sort();
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+
+function documentedRoutes(document: OpenApiDocument): string[] {
+  return Object.entries(document.paths)
+    .flatMap(([route, item]) =>
+      Object.keys(item)
+        .filter((key) => HTTP_METHODS.includes(key))
+        .map((method) => `${method.toUpperCase()} ${route}`),
+    )
+    .sort();
+}
 
 const node = (entry: string, extraEnv: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, entry)], {
@@ -49,15 +85,56 @@ describe('every service', () => {
 
     const process = await startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: await freePort(), env });
     running.push(process);
+    started.set(service, process);
     const ready = await fetch(`${process.url}/health/ready`).then((r) => r.json());
     expect(ready).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, kafka: { status: 'up' } } });
     expect((await fetch(`${process.url}/health/live`)).status).toBe(200);
-    const firstLine = process.output().split('\n').find((line) => line.startsWith('{'));
+    const firstLine = process
+      .output()
+      .split('\n')
+      .find((line) => line.startsWith('{'));
     expect(JSON.parse(firstLine ?? 'null')).toMatchObject({ service });
     // Every HTTP error of every service has one shape, Nest's own (an unknown route) included.
     const unknown = await fetch(`${process.url}/v1/no-such-route`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining('/v1/no-such-route'), problems: [] });
+  });
+
+  it.each(SERVICES)('%s serves its OpenAPI 3 document at /docs-json, listing every route it registered, and Swagger UI at /docs, without auth', async (service) => {
+    const process = started.get(service);
+    if (!process) throw new Error(`${service} did not start (see the test above)`);
+    const response = await fetch(`${process.url}/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as OpenApiDocument;
+    expect(document.openapi).toMatch(/^3\.\d+\.\d+$/);
+    expect(document.info).toMatchObject({ title: `Ledgerline ${service}`, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+
+    const registered = registeredRoutes(process.output());
+    expect(registered).toEqual(expect.arrayContaining(['GET /health/live', 'GET /health/ready', 'GET /metrics', ...EXPECTED_ROUTES[service]]));
+    expect(documentedRoutes(document)).toEqual(registered);
+
+    const page = await fetch(`${process.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger-ui-bundle.js');
+  });
+
+  it.each(DECORATED)('%s states the auth and the error bodies of every REST operation', async (service) => {
+    const process = started.get(service);
+    if (!process) throw new Error(`${service} did not start (see the test above)`);
+    const document = (await (await fetch(`${process.url}/docs-json`)).json()) as OpenApiDocument;
+    const operations = Object.entries(document.paths).flatMap(([route, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${route}`, operation })),
+    );
+    const rest = operations.filter(({ route }) => /^\w+ \/(v1|internal)\//.test(route) && !UNAUTHENTICATED.includes(route));
+    expect(rest.length).toBeGreaterThan(0);
+    for (const { route, operation } of rest) {
+      const errors = Object.entries(operation.responses).filter(([status]) => Number(status) >= 400);
+      expect({ route, auth: (operation.security ?? []).length > 0 }).toEqual({ route, auth: true });
+      expect({ route, errors: errors.length > 0 }).toEqual({ route, errors: true });
+      for (const [status, answer] of errors) {
+        expect({ route, status, schema: answer.content?.['application/json']?.schema }).toEqual({ route, status, schema: { $ref: '#/components/schemas/ErrorBody' } });
+      }
+    }
   });
 
   it.each(SERVICES)('%s refuses to start on bad config, naming each bad variable', (service) => {

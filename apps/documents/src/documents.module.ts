@@ -17,8 +17,23 @@ import { DocumentRequests } from './document-records/document-requests.service';
 import { DocumentsApi } from './documents-api/documents-api.service';
 import { DOCUMENTS_HTTP_STATUS } from './documents-api/documents-http-status';
 import { DocumentsController } from './documents-api/documents.controller';
+import { ManualSyncConsumer } from './manual-sync/manual-sync.consumer';
+import { QuoteSyncProgress } from './manual-sync/quote-sync-progress';
+import { QuoteSyncs } from './manual-sync/quote-syncs.service';
 import { InvoiceCreateKind } from './invoices/invoice-create.kind';
+import { JobMappingsController } from './jobs/job-mappings.controller';
+import { JobMappings } from './jobs/job-mappings.service';
+import { JobQueue } from './jobs/job-queue.service';
+import { JobRecords } from './jobs/job-records.service';
+import { JobSyncs } from './jobs/job-syncs.service';
+import { JobsApi } from './jobs/jobs-api.service';
+import { JobsConsumer } from './jobs/jobs.consumer';
+import { JobsController } from './jobs/jobs.controller';
+import { JOBS_HTTP_STATUS } from './jobs/jobs.exception';
+import { ProjectSyncKind } from './jobs/project-sync.kind';
 import { PurchaseOrderCreateKind } from './purchase-orders/purchase-order-create.kind';
+import { PurchaseOrderPollKind } from './purchase-orders/purchase-order-poll.kind';
+import { PurchaseOrderWatcher } from './purchase-orders/purchase-order-watcher.service';
 import { QuoteCreateKind } from './quotes/quote-create.kind';
 import { QuoteMarkInvoicedKind } from './quotes/quote-mark-invoiced.kind';
 import { QuotePollKind } from './quotes/quote-poll.kind';
@@ -27,13 +42,16 @@ import { QuoteWatcher } from './quotes/quote-watcher.service';
 /** The kinds that create a document in Xero, one per document type (its other differences are in document-types.ts). */
 const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrderCreateKind];
 
-/** Invoices, quotes and purchase orders: requested over Kafka, raised (and cancelled) in Xero through the operations engine. */
+/**
+ * Invoices, quotes and purchase orders: requested over Kafka, raised (and cancelled) in Xero through the operations engine;
+ * and jobs, kept in step with Xero projects the same way.
+ */
 @Module({
   imports: [
     XeroClientModule.forService(DocumentsConfig),
     AuthModule.forService(DocumentsConfig),
   ],
-  controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, DocumentsController],
+  controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, JobsConsumer, ManualSyncConsumer, DocumentsController, JobsController, JobMappingsController],
   providers: [
     DocumentRecords,
     DocumentQueue,
@@ -41,9 +59,17 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
     DocumentRequests,
     DocumentCancels,
     QuoteWatcher,
+    QuoteSyncs,
+    QuoteSyncProgress,
+    PurchaseOrderWatcher,
     DocumentsApi,
-    httpStatusByCode(DOCUMENTS_HTTP_STATUS),
-    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind, QuoteMarkInvoicedKind]),
+    JobRecords,
+    JobMappings,
+    JobQueue,
+    JobSyncs,
+    JobsApi,
+    httpStatusByCode({ ...DOCUMENTS_HTTP_STATUS, ...JOBS_HTTP_STATUS }),
+    ...operationsEngineProviders(DocumentsConfig, [...DOCUMENT_CREATE_KINDS, DocumentCancelKind, QuotePollKind, QuoteMarkInvoicedKind, PurchaseOrderPollKind, ProjectSyncKind]),
     { provide: DOCUMENT_KINDS, inject: DOCUMENT_CREATE_KINDS, useFactory: (...kinds: DocumentKind[]): DocumentKind[] => kinds },
   ],
 })

@@ -6,10 +6,7 @@ import { migrations } from './database/migrations';
 import { DocumentEntity } from './document-records/entities/document.entity';
 import { DocumentsModule } from './documents.module';
 
-/**
- * Invoices, quotes and purchase orders, and their cancels. job.* is consumed once it is handled, so until then it
- * waits in Kafka rather than being read and ignored.
- */
+/** Invoices, quotes and purchase orders, and their cancels; jobs as Xero projects. */
 export const documentsService: ServiceDefinition<DocumentsConfig> = {
   name: 'documents',
   config: DocumentsConfig,
@@ -19,9 +16,12 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.QuoteRequested,
     Topics.PurchaseOrderRequested,
     Topics.DocumentCancelRequested,
+    Topics.JobAssigned,
+    Topics.JobStatusChanged,
     Topics.ContactSynced,
     Topics.ContactSyncFailed,
     Topics.XeroConnectionConnected,
+    Topics.SyncRequested,
   ],
   produces: [
     Topics.InvoiceCreated,
@@ -32,10 +32,14 @@ export const documentsService: ServiceDefinition<DocumentsConfig> = {
     Topics.QuoteDeclined,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
+    Topics.PurchaseOrderBilled,
     Topics.DocumentCancelled,
     Topics.DocumentCancelFailed,
+    Topics.JobSynced,
+    Topics.JobSyncFailed,
     Topics.ContactSyncRequested,
     Topics.SyncActivity,
+    Topics.SyncProgress,
   ],
   modules: [DocumentsModule],
 };

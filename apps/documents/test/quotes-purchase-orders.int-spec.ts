@@ -1,6 +1,7 @@
-import { createEvent, deadLetterTopic, Topic, Topics } from '@ledgerline/contracts';
+import { createEvent, deadLetterTopic, SyncProgressPayload, Topic, Topics } from '@ledgerline/contracts';
 import { DLQ_HEADERS } from '@ledgerline/messaging';
-import { eventually, XeroJson } from '@ledgerline/testing';
+import { eventually, uniqueId, XeroJson } from '@ledgerline/testing';
+import { randomUUID } from 'node:crypto';
 import { DocumentsHarness } from './support/documents-harness';
 
 jest.setTimeout(120_000);
@@ -25,15 +26,17 @@ beforeAll(async () => {
     Topics.PurchaseOrderRequested,
     Topics.PurchaseOrderCreated,
     Topics.PurchaseOrderFailed,
+    Topics.PurchaseOrderBilled,
     Topics.ContactSyncRequested,
   ];
-  await harness.start([...watched, deadLetterTopic(Topics.QuoteRequested), deadLetterTopic(Topics.PurchaseOrderRequested)], {
+  await harness.start([...watched, Topics.SyncProgress, deadLetterTopic(Topics.QuoteRequested), deadLetterTopic(Topics.PurchaseOrderRequested), deadLetterTopic(Topics.SyncRequested)], {
     OPERATIONS_INTERVAL_MS: '100',
     OPERATIONS_LINGER_MS: '300',
     OPERATIONS_RETRY_BASE_MS: '200',
     OPERATIONS_RETRY_MAX_MS: '1000',
     OPERATIONS_LEASE_MS: '3000',
     QUOTES_POLL_INTERVAL_MS: '1000',
+    PURCHASE_ORDERS_POLL_INTERVAL_MS: '1000',
   });
 });
 
@@ -158,6 +161,76 @@ describe('quote watching', () => {
   });
 });
 
+describe('manual sync (sync.requested for quotes)', () => {
+  const progress = (syncId: string) =>
+    harness.probe
+      .on(harness.topic(Topics.SyncProgress))
+      .map((m) => m.json<{ companyId: string; causationId: string; payload: SyncProgressPayload }>())
+      .filter((e) => e.payload.syncId === syncId);
+
+  const request = (companyId: string, scope: 'payments' | 'quotes') => createEvent(Topics.SyncRequested, companyId, { syncId: randomUUID(), scope });
+
+  async function setStatus(org: { token(): Promise<{ accessToken: string; tenantId: string }> }, quoteId: string, status: string): Promise<void> {
+    const { accessToken, tenantId } = await org.token();
+    const response = await fetch(`${harness.sandbox.url}/api.xro/2.0/Quotes/${quoteId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'xero-tenant-id': tenantId, 'content-type': 'application/json' },
+      body: JSON.stringify({ Quotes: [{ Status: status }] }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it('polls the quotes now, announcing the page read and then done, once; other scopes are left alone', async () => {
+    const { companyId, org } = await harness.connectedCompany('quote-sync');
+    await knownContact(companyId, org, 'client-s', 'Synced Customer');
+    // A draft here is not watched by the timer: only the manual sync can find the customer's answer.
+    const quote = harness.quoteRequest('client-s', { status: 'DRAFT' });
+    await harness.publish(Topics.QuoteRequested, companyId, quote);
+    const created = await harness.outcomeFor(Topics.QuoteCreated, companyId, quote.requestId);
+    await setStatus(org, created.payload['xeroId'] as string, 'SENT');
+    await setStatus(org, created.payload['xeroId'] as string, 'ACCEPTED');
+
+    const payments = request(companyId, 'payments');
+    const sync = request(companyId, 'quotes');
+    // The same request twice, as a redelivery brings it: one run.
+    await harness.probe.send(
+      harness.topic(Topics.SyncRequested),
+      [payments, sync, sync].map((event) => ({ key: companyId, value: JSON.stringify(event) })),
+    );
+    await eventually('the sync done', () => progress(sync.payload.syncId).find((e) => e.payload.state === 'done'));
+    await new Promise((r) => setTimeout(r, 1_500));
+    const events = progress(sync.payload.syncId);
+    expect(events.map((e) => [e.payload.state, e.payload.pagesRead, e.payload.recordsChanged, e.payload.errors])).toEqual([
+      ['running', 1, 1, 0],
+      ['done', 1, 1, 0],
+    ]);
+    expect(events.every((e) => e.companyId === companyId && e.causationId === sync.id && e.payload.scope === 'quotes')).toBe(true);
+    expect(harness.outcomes(Topics.QuoteAccepted, companyId).map((e) => e.payload.requestId)).toEqual([quote.requestId]);
+    expect(progress(payments.payload.syncId)).toEqual([]);
+  });
+
+  it('answers failed with NOT_CONNECTED for a company that is not connected, and dead-letters a malformed request', async () => {
+    const companyId = uniqueId('unconnected-');
+    const sync = request(companyId, 'quotes');
+    const malformed = { ...sync, id: randomUUID(), payload: { syncId: sync.payload.syncId, scope: 'everything' } };
+    await harness.probe.send(harness.topic(Topics.SyncRequested), [sync, malformed].map((event) => ({ key: companyId, value: JSON.stringify(event) })));
+
+    const [failed] = await eventually('the sync failed', () => {
+      const found = progress(sync.payload.syncId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(failed.payload).toMatchObject({ state: 'failed', pagesRead: 0, recordsChanged: 0, errors: 1, failure: { code: 'NOT_CONNECTED' } });
+    const letter = await eventually('the malformed request dead-lettered', () =>
+      harness.probe.on(deadLetterTopic(harness.topic(Topics.SyncRequested))).find((m) => m.json<{ id: string }>().id === malformed.id),
+    );
+    expect(letter.headers[DLQ_HEADERS.reason]).toMatch(/scope/);
+    // The run ended: its operation was withdrawn rather than left waiting for a connection.
+    expect(await harness.rows(`SELECT "status" FROM "documents"."xero_operations" WHERE "company_id" = $1`, [companyId])).toEqual([{ status: 'failed' }]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(progress(sync.payload.syncId)).toHaveLength(1);
+  });
+});
+
 describe('quote to invoice', () => {
   it("raises an invoice from an accepted quote with the quote's lines, marks the quote INVOICED, and refuses an unknown quote", async () => {
     const { companyId, org } = await harness.connectedCompany('q2i');
@@ -233,6 +306,36 @@ describe('purchase orders', () => {
     expect((order['Contact'] as XeroJson)['ContactID']).toBe(supplierId);
     expect(linesOf(order)).toEqual([['Hardwood decking', 20, 12.5, '310', 'INPUT2', 250]]);
     expect(await documentByRequest(companyId, first.requestId, 'purchase_order')).toMatchObject({ type: 'purchase_order', status: 'created', xero: { contactId: supplierId } });
+  });
+});
+
+describe('purchase order billing', () => {
+  it('announces once a purchase order billed in Xero, polling with If-Modified-Since, and not an order still unbilled', async () => {
+    const { companyId, org } = await harness.connectedCompany('billed');
+    await knownContact(companyId, org, 'supplier-b', 'Billed Supplier');
+    const billed = harness.purchaseOrderRequest('supplier-b');
+    const unbilled = harness.purchaseOrderRequest('supplier-b');
+    await harness.publish(Topics.PurchaseOrderRequested, companyId, billed);
+    await harness.publish(Topics.PurchaseOrderRequested, companyId, unbilled);
+    const created = await harness.outcomeFor(Topics.PurchaseOrderCreated, companyId, billed.requestId);
+    await harness.outcomeFor(Topics.PurchaseOrderCreated, companyId, unbilled.requestId);
+
+    // The supplier's bill is raised from the order in Xero.
+    const { tenantId } = await org.token();
+    const bill = await fetch(`${harness.sandbox.url}/__sandbox/organisations/${tenantId}/purchase-orders/${created.payload['xeroId']}/bill`, { method: 'POST' });
+    expect(bill.status).toBe(200);
+    const event = await harness.outcomeFor(Topics.PurchaseOrderBilled, companyId, billed.requestId, 15_000);
+    expect(event.payload).toEqual({ requestId: billed.requestId, clientId: 'supplier-b', xeroId: created.payload['xeroId'], number: created.payload['number'], status: 'BILLED' });
+    expect(event.correlationId).toBe(created.correlationId);
+
+    // Later polls (the other order is still unbilled, so the company stays watched) announce nothing more.
+    const pollsBefore = (await org.calls()).filter((c) => c.method === 'GET' && /^\/api\.xro\/2\.0\/PurchaseOrders(\?|$)/.test(c.path)).length;
+    await eventually('another purchase order poll', async () => (await org.calls()).filter((c) => c.method === 'GET' && /^\/api\.xro\/2\.0\/PurchaseOrders(\?|$)/.test(c.path)).length >= pollsBefore + 2, 15_000);
+    expect(harness.outcomes(Topics.PurchaseOrderBilled, companyId)).toHaveLength(1);
+    expect(await documentByRequest(companyId, billed.requestId, 'purchase_order')).toMatchObject({ status: 'created', xero: { status: 'BILLED' } });
+    expect(await documentByRequest(companyId, unbilled.requestId, 'purchase_order')).toMatchObject({ status: 'created', xero: { status: 'AUTHORISED' } });
+    const [{ modified_since }] = await harness.rows<{ modified_since: Date | null }>(`SELECT "modified_since" FROM "documents"."purchase_order_watch" WHERE "company_id" = $1`, [companyId]);
+    expect(modified_since).not.toBeNull();
   });
 });
 

@@ -16,6 +16,7 @@ export const paymentsService: ServiceDefinition<PaymentsConfig> = {
     Topics.XeroConnectionConnected,
     Topics.XeroConnectionDisconnected,
     Topics.XeroConnectionExpired,
+    Topics.SyncRequested,
   ],
   produces: [
     Topics.PaymentRecorded,
@@ -29,6 +30,7 @@ export const paymentsService: ServiceDefinition<PaymentsConfig> = {
     Topics.InvoiceDeleted,
     Topics.XeroWebhookReceived,
     Topics.SyncActivity,
+    Topics.SyncProgress,
   ],
   modules: [WebhooksModule, ReconciliationModule],
   // The webhook's signature covers its raw bytes: read them before the JSON parser would.

@@ -1,5 +1,7 @@
-import { Topics } from '@ledgerline/contracts';
-import { eventually, SandboxOrganisation, uniqueId } from '@ledgerline/testing';
+import { createEvent, deadLetterTopic, SyncProgressPayload, Topics } from '@ledgerline/contracts';
+import { DLQ_HEADERS } from '@ledgerline/messaging';
+import { eventually, KafkaProbe, SandboxOrganisation, uniqueId } from '@ledgerline/testing';
+import { randomUUID } from 'node:crypto';
 import { ReconciliationHarness } from './support/reconciliation-harness';
 
 jest.setTimeout(120_000);
@@ -134,6 +136,73 @@ describe('payment reconciliation by webhook', () => {
     const [event] = h.announced(companyId, invoiceId);
     expect(event.payload).toMatchObject({ xeroInvoiceId: invoiceId.toLowerCase(), requestId, total: '70.00', amountPaid: '0.00' });
     expect((await h.api<{ standing: string }>(companyId, `/v1/payments/invoices/${invoiceId}`)).body.standing).toBe('voided');
+  });
+});
+
+describe('manual sync (sync.requested for payments)', () => {
+  let syncs: KafkaProbe;
+
+  beforeAll(async () => {
+    syncs = new KafkaProbe(h.brokers);
+    await syncs.watch([h.topic(Topics.SyncProgress), deadLetterTopic(h.topic(Topics.SyncRequested))]);
+  });
+
+  afterAll(() => syncs.close());
+
+  const progress = (syncId: string) =>
+    syncs
+      .on(h.topic(Topics.SyncProgress))
+      .map((m) => m.json<{ companyId: string; causationId: string; payload: SyncProgressPayload }>())
+      .filter((e) => e.payload.syncId === syncId);
+
+  const request = (companyId: string, scope: 'payments' | 'quotes') => createEvent(Topics.SyncRequested, companyId, { syncId: randomUUID(), scope });
+
+  it('reads what changed since the checkpoint now, announcing each page and then done, once; other scopes are left alone', async () => {
+    const { companyId, org, contactId } = await connectedCompany('manual');
+    const { invoiceId } = await h.raise(companyId, org, contactId, 60);
+    // No webhook and no timer: only the manual sync can find the payment.
+    await h.webhooks(false);
+    await h.pay(org, invoiceId, 20);
+    const quotes = request(companyId, 'quotes');
+    const sync = request(companyId, 'payments');
+    // The same request twice, as a redelivery brings it: one run.
+    await h.probe.send(
+      h.topic(Topics.SyncRequested),
+      [quotes, sync, sync].map((event) => ({ key: companyId, value: JSON.stringify(event) })),
+    );
+
+    await eventually('the sync done', () => progress(sync.payload.syncId).find((e) => e.payload.state === 'done'));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const changed = h.counts(companyId, invoiceId);
+    expect(changed).toEqual({ 'payment.recorded': 1, 'invoice.partially_paid': 1 });
+    const events = progress(sync.payload.syncId);
+    expect(events.map((e) => [e.payload.state, e.payload.pagesRead, e.payload.recordsChanged, e.payload.errors])).toEqual([
+      ['running', 1, 2, 0],
+      ['done', 1, 2, 0],
+    ]);
+    expect(events.every((e) => e.companyId === companyId && e.causationId === sync.id && e.payload.scope === 'payments')).toBe(true);
+    expect(progress(quotes.payload.syncId)).toEqual([]);
+    const pulls = await h.rows<{ body: { sync?: { syncId: string } } }>(`SELECT body FROM payments.xero_operations WHERE company_id = $1 AND kind = 'reconciliation.pull' AND status = 'succeeded'`, [companyId]);
+    expect(pulls.filter((p) => p.body.sync?.syncId === sync.payload.syncId)).toHaveLength(1);
+    await h.webhooks(true);
+  });
+
+  it('answers failed with NOT_CONNECTED for a company that is not connected, and dead-letters a malformed request', async () => {
+    const companyId = uniqueId('unconnected-');
+    const sync = request(companyId, 'payments');
+    const malformed = { ...sync, id: randomUUID(), payload: { syncId: 'not-a-uuid', scope: 'payments' } };
+    await h.probe.send(h.topic(Topics.SyncRequested), [sync, malformed].map((event) => ({ key: companyId, value: JSON.stringify(event) })));
+
+    const [failed] = await eventually('the sync failed', () => {
+      const found = progress(sync.payload.syncId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(failed.payload).toMatchObject({ state: 'failed', pagesRead: 0, recordsChanged: 0, errors: 1, failure: { code: 'NOT_CONNECTED' } });
+    const letter = await eventually('the malformed request dead-lettered', () =>
+      syncs.on(deadLetterTopic(h.topic(Topics.SyncRequested))).find((m) => m.json<{ id: string }>().id === malformed.id),
+    );
+    expect(letter.headers[DLQ_HEADERS.reason]).toMatch(/syncId/);
+    expect(await h.rows(`SELECT 1 FROM payments.xero_operations WHERE company_id = $1`, [companyId])).toEqual([]);
   });
 });
 

@@ -25,11 +25,12 @@ import { StateChangeMiddleware } from './state/state-change.middleware';
 import { ResourceStore } from './store/resource-store.service';
 import { IdentityTestApiController } from './test-api/identity-test-api.controller';
 import { PaymentsTestApiController } from './test-api/payments-test-api.controller';
+import { ProjectsTestApiController } from './test-api/projects-test-api.controller';
 import { TestApiController } from './test-api/test-api.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Every controller that can change state; health checks are polled and change nothing. */
-const STATEFUL_CONTROLLERS = [IdentityController, ConnectionsController, AccountingController, ProjectsController, TestApiController, IdentityTestApiController, PaymentsTestApiController];
+const STATEFUL_CONTROLLERS = [IdentityController, ConnectionsController, AccountingController, ProjectsController, TestApiController, IdentityTestApiController, PaymentsTestApiController, ProjectsTestApiController];
 
 @Module({})
 export class AppModule implements NestModule {

@@ -16,3 +16,4 @@ export * from './lifecycle/shutdown-state';
 export * from './lifecycle/process-guards';
 export * from './http/http-error.filter';
 export * from './http/request-queries';
+export * from './http/api-docs';

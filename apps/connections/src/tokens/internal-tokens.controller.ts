@@ -1,6 +1,9 @@
 import { COMPANY_ID_PATTERN } from '@ledgerline/contracts';
 import { ACCESS_TOKEN_FINGERPRINT_PATTERN } from '@ledgerline/xero-client';
 import { BadRequestException, Controller, Get, Header, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiErrorResponses, INTERNAL_TOKEN_AUTH } from '@ledgerline/platform';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IssuedAccessTokenBody } from '../connections/connections.api';
 import { AccessTokenService, IssuedAccessToken } from './access-token.service';
 import { InternalTokenGuard } from './internal-token.guard';
 import { TokenErrorCode, TokenException } from './token.exception';
@@ -13,16 +16,26 @@ import { TokenErrorCode, TokenException } from './token.exception';
  * Xero accepted but refused the organisation for (403), and Xero's connections list is checked; 400
  * VALIDATION_FAILED for anything else, or for both at once.
  */
+@ApiTags('internal')
+@ApiBearerAuth(INTERNAL_TOKEN_AUTH)
 @Controller('internal/v1/companies')
 @UseGuards(InternalTokenGuard)
 export class InternalTokensController {
   constructor(private readonly tokens: AccessTokenService) {}
 
   @Get(':companyId/access-token')
+  @ApiOperation({ summary: 'A short-lived Xero access token for another Ledgerline service (internal token)' })
+  @ApiQuery({ name: 'rejected', required: false, description: 'Fingerprint (base64url SHA-256) of a token Xero refused: a fresh one is issued' })
+  @ApiQuery({ name: 'refusedTenant', required: false, description: 'Fingerprint of a token Xero refused for the organisation: Xero’s connections list is checked' })
+  @ApiOkResponse({ type: IssuedAccessTokenBody })
+  @ApiErrorResponses(400, 401, 404, 409, 502, 503)
   @Header('Cache-Control', 'no-store')
   accessToken(@Param('companyId') companyId: string, @Query('rejected') rejected: unknown, @Query('refusedTenant') refusedTenant: unknown): Promise<IssuedAccessToken> {
     if (!COMPANY_ID_PATTERN.test(companyId)) throw new TokenException(TokenErrorCode.NotFound, 'The company has no Xero connection');
-    for (const [name, value] of [['rejected', rejected], ['refusedTenant', refusedTenant]] as const) {
+    for (const [name, value] of [
+      ['rejected', rejected],
+      ['refusedTenant', refusedTenant],
+    ] as const) {
       if (value !== undefined && (typeof value !== 'string' || !ACCESS_TOKEN_FINGERPRINT_PATTERN.test(value))) {
         throw new BadRequestException({ code: 'VALIDATION_FAILED', message: `${name} must be the base64url SHA-256 fingerprint of an access token (43 characters)` });
       }

@@ -1,5 +1,5 @@
 import { Authenticated, AuthUser, CurrentUser, Role, ScopedCompany } from '@ledgerline/auth';
-import { CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
+import { ApiErrorResponses, CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
 import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorsQuery, OverviewQuery, SyncLogQuery } from './console-api.dto';
@@ -11,6 +11,7 @@ const validate = requestValidationPipe();
 
 @ApiTags('console')
 @ApiBearerAuth()
+@ApiErrorResponses(400, 401, 403, 404)
 @UseFilters(CodedExceptionFilter)
 @Controller('v1/console')
 export class ConsoleController {

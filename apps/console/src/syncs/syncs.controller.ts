@@ -1,5 +1,5 @@
 import { Authenticated, AuthUser, CurrentUser, Role, ScopedCompany } from '@ledgerline/auth';
-import { CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
+import { ApiErrorResponses, CodedExceptionFilter, CompanyScopeQuery, requestValidationPipe } from '@ledgerline/platform';
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -15,6 +15,7 @@ const HEARTBEAT_MS = 15_000;
 
 @ApiTags('console: manual sync')
 @ApiBearerAuth()
+@ApiErrorResponses(400, 401, 403, 404, 409)
 @UseFilters(CodedExceptionFilter)
 @Controller('v1/console/syncs')
 export class SyncsController {

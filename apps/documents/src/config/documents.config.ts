@@ -26,6 +26,10 @@ export class DocumentsConfig extends WithOperationsEngine(WithJwtVerification(Wi
   @WholeNumber('QUOTES_POLL_INTERVAL_MS', 1_000, 86_400_000)
   QUOTES_POLL_INTERVAL_MS = 300_000;
 
+  /** How often the purchase orders of companies with unbilled ones are polled for bills raised from them, in ms. */
+  @WholeNumber('PURCHASE_ORDERS_POLL_INTERVAL_MS', 1_000, 86_400_000)
+  PURCHASE_ORDERS_POLL_INTERVAL_MS = 300_000;
+
   // --- The contact saga ---
 
   /** Ask the contacts service again when a contact sync request has gone unanswered this long, in ms. */

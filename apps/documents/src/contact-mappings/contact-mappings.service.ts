@@ -6,10 +6,11 @@ import { DocumentsConfig } from '../config/documents.config';
 import { Tables } from '../database/tables';
 import { DocumentQueue } from '../document-records/document-queue.service';
 import { DocumentRecords } from '../document-records/document-records.service';
+import { JobQueue } from '../jobs/job-queue.service';
 
 /**
  * The saga's contact side: which clients have a Xero contact (learned from contact.synced), asking the
- * contacts service once per waiting client, and resuming or failing the documents that wait for it.
+ * contacts service once per waiting client, and resuming or failing the documents and jobs that wait for it.
  */
 @Injectable()
 export class ContactMappings {
@@ -19,6 +20,7 @@ export class ContactMappings {
     private readonly publisher: EventPublisher,
     private readonly records: DocumentRecords,
     private readonly queue: DocumentQueue,
+    private readonly jobs: JobQueue,
     @Inject(DocumentsConfig) private readonly config: DocumentsConfig,
   ) {}
 
@@ -71,7 +73,7 @@ export class ContactMappings {
     const resumed = await this.records.resumeWaiting(tx, event.companyId, clientId, xeroContactId);
     for (const document of resumed) await this.queue.enqueue(tx, document, xeroContactId);
     if (resumed.length > 0) this.logger.log(`contact for ${event.companyId}/${clientId} synced: ${resumed.length} document(s) resumed`);
-    return resumed.length;
+    return resumed.length + (await this.jobs.resumeWaiting(tx, event.companyId, clientId, xeroContactId));
   }
 
   /**
@@ -95,16 +97,18 @@ export class ContactMappings {
       if (failure.code === 'NOT_CONNECTED') await this.records.markWaitingConnection(tx, document.id, { code: 'NOT_CONNECTED', messages });
       else await this.records.markFailed(tx, document, { code: 'CONTACT_SYNC_FAILED', messages });
     }
-    return waiting.length;
+    return waiting.length + (await this.jobs.failWaiting(tx, event.companyId, clientId, failure));
   }
 
   /** The company connected: its documents go on (those whose contact could not be synced ask for it again). */
   async resumeConnected(tx: EntityManager, companyId: string, origin: EventOrigin): Promise<number> {
-    const { pending, clientIds } = await this.records.resumeConnected(tx, companyId);
+    const { pending, clientIds: documentClients } = await this.records.resumeConnected(tx, companyId);
+    // Jobs whose contact could not be synced for want of a connection still wait for it.
+    const clientIds = [...new Set([...documentClients, ...(await this.jobs.clientsWaiting(tx, companyId))])];
     for (const clientId of clientIds) {
       await this.lockClient(tx, companyId, clientId);
       await tx.query(`UPDATE ${Tables.contactMappings} SET "sync_state" = 'failed' WHERE "company_id" = $1 AND "client_id" = $2 AND "xero_contact_id" IS NULL`, [companyId, clientId]);
-      await this.requestSync(tx, companyId, clientId, origin, `documents of client ${clientId} waited for the company to connect Xero`);
+      await this.requestSync(tx, companyId, clientId, origin, `documents or jobs of client ${clientId} waited for the company to connect Xero`);
     }
     return pending + clientIds.length;
   }

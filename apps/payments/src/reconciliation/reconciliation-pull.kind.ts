@@ -2,6 +2,8 @@ import { Failure } from '@ledgerline/contracts';
 import { ElementAnswer, Operation, OperationKind, OperationStore } from '@ledgerline/xero-operations';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ManualSyncRun, nextResource, pageRead } from '../manual-sync/domain/manual-sync-run';
+import { SyncProgressAnnouncer } from '../manual-sync/sync-progress.announcer';
 import { afterPage, modifiedSince, PollResource } from './domain/poll-plan';
 import { XeroInvoiceView, XeroPaymentView } from './domain/reconcile-invoice';
 import { ReconciliationRecords } from './reconciliation.repository';
@@ -18,6 +20,8 @@ export interface PullBody {
   page: number;
   since?: string;
   highWater?: string;
+  /** A manual sync (sync.requested) this page belongs to: its progress so far, announced after every page. */
+  sync?: ManualSyncRun<PollResource>;
 }
 
 /** What a page held that matters: the invoices and payments Ledgerline raised, and how full the page was. */
@@ -65,6 +69,7 @@ export class ReconciliationPullKind implements OperationKind<PullBody, PullResul
     private readonly gateway: XeroReconciliationGateway,
     private readonly reconciliation: Reconciliation,
     private readonly operations: OperationStore,
+    private readonly progress: SyncProgressAnnouncer,
   ) {}
 
   async send(companyId: string, operations: Operation<PullBody>[]): Promise<ElementAnswer<PullResult>[]> {
@@ -101,7 +106,9 @@ export class ReconciliationPullKind implements OperationKind<PullBody, PullResul
 
   async succeeded(tx: EntityManager, operation: Operation<PullBody>, result: PullResult): Promise<void> {
     const { companyId } = operation;
-    await this.reconciliation.apply(tx, companyId, seenOnPage(result), { source: 'poll', operationId: operation.id, causationId: operation.causationId });
+    const changed = await this.reconciliation.apply(tx, companyId, seenOnPage(result), { source: 'poll', operationId: operation.id, causationId: operation.causationId });
+    const sync = operation.body.sync && pageRead(operation.body.sync, changed);
+    if (sync) await this.progress.announce(tx, companyId, sync, 'running', operation);
     const next = afterPage({ resource: result.resource, since: result.since, page: result.page, highWater: operation.body.highWater }, {
       count: result.count,
       pageSize: POLL_PAGE_SIZE,
@@ -109,14 +116,28 @@ export class ReconciliationPullKind implements OperationKind<PullBody, PullResul
       hasMore: result.hasMore,
     });
     if (next.kind === 'next_page') {
-      await this.operations.record(tx, this, { companyId, target: operation.target, body: next.body, correlationId: operation.correlationId, causationId: operation.causationId });
+      await this.operations.record(tx, this, { companyId, target: operation.target, body: { ...next.body, ...(sync ? { sync } : {}) }, correlationId: operation.correlationId, causationId: operation.causationId });
+      return;
+    }
+    await this.records.advanceCheckpoint(tx, companyId, result.resource, result.since, next.highWater);
+    if (!sync) return;
+    const following = nextResource(sync);
+    if (following) {
+      const body: PullBody = { resource: following.resource, page: 1, sync: following.run };
+      await this.operations.record(tx, this, { companyId, target: pullTarget(following.resource), body, correlationId: operation.correlationId, causationId: operation.causationId });
     } else {
-      await this.records.advanceCheckpoint(tx, companyId, result.resource, result.since, next.highWater);
+      await this.progress.announce(tx, companyId, sync, 'done', operation);
     }
   }
 
-  async failed(_tx: EntityManager, operation: Operation<PullBody>, failure: Failure): Promise<void> {
+  async failed(tx: EntityManager, operation: Operation<PullBody>, failure: Failure): Promise<void> {
     // The checkpoint has not moved: the next run reads the same changes again.
     this.logger.warn(`company ${operation.companyId}: the ${operation.body.resource} poll (page ${operation.body.page}) failed: ${failure.code} ${failure.messages.join('; ')}`);
+    if (operation.body.sync) await this.progress.announce(tx, operation.companyId, operation.body.sync, 'failed', operation, failure);
+  }
+
+  /** A timer's run waits for the company to connect again; a manual sync fails now instead. */
+  async waiting(tx: EntityManager, operation: Operation<PullBody>, failure: Failure): Promise<void> {
+    await this.progress.notConnected(tx, operation, failure);
   }
 }

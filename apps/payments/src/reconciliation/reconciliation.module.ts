@@ -4,6 +4,9 @@ import { XeroClientModule } from '@ledgerline/xero-client';
 import { operationsEngineProviders } from '@ledgerline/xero-operations';
 import { Module } from '@nestjs/common';
 import { PaymentsConfig } from '../config/payments.config';
+import { ManualSyncConsumer } from '../manual-sync/manual-sync.consumer';
+import { ManualSyncs } from '../manual-sync/manual-sync.service';
+import { SyncProgressAnnouncer } from '../manual-sync/sync-progress.announcer';
 import { RECONCILIATION_HTTP_STATUS } from '../reconciliation-api/reconciliation-api.exception';
 import { ReconciliationApi } from '../reconciliation-api/reconciliation-api.service';
 import { ReconciliationController } from '../reconciliation-api/reconciliation.controller';
@@ -18,13 +21,15 @@ import { XeroReconciliationGateway } from './xero-reconciliation.gateway';
 /** Payment reconciliation: what it knows (invoice.created), when it looks (webhooks, the poll), what it decides and keeps. */
 @Module({
   imports: [XeroClientModule.forService(PaymentsConfig), AuthModule.forService(PaymentsConfig)],
-  controllers: [ReconciliationConsumer, ReconciliationController],
+  controllers: [ReconciliationConsumer, ReconciliationController, ManualSyncConsumer],
   providers: [
     ReconciliationRecords,
     Reconciliation,
     ReconciliationLooks,
     XeroReconciliationGateway,
     ReconciliationApi,
+    SyncProgressAnnouncer,
+    ManualSyncs,
     httpStatusByCode(RECONCILIATION_HTTP_STATUS),
     ...operationsEngineProviders(PaymentsConfig, [ReconciliationPullKind, ReconciliationLookKind]),
   ],

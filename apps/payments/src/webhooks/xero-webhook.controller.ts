@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Inject, Logger, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PaymentsConfig } from '../config/payments.config';
 import { parseWebhookBatch } from './domain/webhook-batch';
@@ -12,6 +13,7 @@ import { WebhookProcessor } from './webhook-processor.service';
  * mean is worked out afterwards by the processor, so Xero gets its answer well within its 5 seconds and a
  * crash after the answer loses nothing.
  */
+@ApiTags('webhooks')
 @Controller('v1/webhooks')
 export class XeroWebhookController {
   private readonly logger = new Logger(XeroWebhookController.name);
@@ -24,6 +26,19 @@ export class XeroWebhookController {
 
   @Post('xero')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Xero’s webhooks (called by Xero): signed with the webhook key, stored, answered within 5 s',
+    description: 'No bearer auth: `x-xero-signature` (base64 HMAC-SHA256 of the raw body with XERO_WEBHOOK_KEY) authenticates the call. Every answer has an empty body.',
+  })
+  @ApiHeader({ name: 'x-xero-signature', required: true, description: 'base64 HMAC-SHA256 of the raw body with the webhook key' })
+  @ApiBody({
+    description: 'Xero’s batch: `events`, `firstEventSequence`, `lastEventSequence`, `entropy` (intent to receive: no events)',
+    schema: { type: 'object', additionalProperties: true },
+  })
+  @ApiResponse({ status: 200, description: 'Stored (or the intent to receive passed); empty body' })
+  @ApiResponse({ status: 400, description: 'Correctly signed but not Xero’s shape; empty body' })
+  @ApiResponse({ status: 401, description: 'The signature is missing or does not match the body; empty body' })
+  @ApiResponse({ status: 413, description: 'The body is over WEBHOOK_MAX_BODY_BYTES; empty body' })
   async receive(@Req() req: Request, @Res() res: Response): Promise<void> {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.header('x-xero-signature');
@@ -48,7 +63,9 @@ export class XeroWebhookController {
     }
     const id = await this.deliveries.store(parsed.batch);
     webhookRequests.inc({ result: 'accepted' });
-    this.logger.log(`Xero webhook delivery ${id} stored: ${parsed.batch.events.length} event(s), sequence ${parsed.batch.firstEventSequence}-${parsed.batch.lastEventSequence}`);
+    this.logger.log(
+      `Xero webhook delivery ${id} stored: ${parsed.batch.events.length} event(s), sequence ${parsed.batch.firstEventSequence}-${parsed.batch.lastEventSequence}`,
+    );
     res.status(200).end();
     this.processor.nudge();
   }

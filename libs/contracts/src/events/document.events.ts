@@ -84,6 +84,17 @@ export abstract class QuoteAnswered {
 export class QuoteAcceptedPayload extends QuoteAnswered {}
 export class QuoteDeclinedPayload extends QuoteAnswered {}
 
+/** A bill was raised in Xero from a purchase order Ledgerline raised (seen by polling: Xero sends no purchase order webhooks). */
+export class PurchaseOrderBilledPayload {
+  @IsIdentifier('requestId') requestId: string;
+  /** The supplier. */
+  @IsIdentifier('clientId') clientId: string;
+  @IsUUID() xeroId: string;
+  @IsString() @IsNotEmpty() number: string;
+  /** Xero's status: BILLED. */
+  @IsString() @IsNotEmpty() status: string;
+}
+
 /** Withdraw a document: Xero deletes drafts and voids authorised ones; the local record is kept. */
 export class DocumentCancelRequestedPayload {
   @IsIn(DOCUMENT_TYPES) documentType: DocumentType;

@@ -8,12 +8,13 @@ import { ConfigError } from '../config/config.exception';
 import { loadConfig } from '../config/load-config';
 import { kafkaSecurityFor, ServiceConfig } from '../config/service-config';
 import { dataSourceOptions, ensureSchema } from '../database/database';
+import { setUpApiDocs } from '../http/api-docs';
 import { installProcessGuards } from '../lifecycle/process-guards';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { PlatformModule } from './platform.module';
-import { ServiceDefinition } from './service-definition';
+import { DEFAULT_API_VERSION, ServiceDefinition } from './service-definition';
 
-/** Builds the service's Nest application (HTTP and the Kafka consumer), not yet listening. */
+/** Builds the service's Nest application (HTTP, its API description at /docs, and the Kafka consumer), not yet listening. */
 export async function createServiceApp<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C): Promise<INestApplication> {
   const kafkaSecurity = kafkaSecurityFor(config);
   @Module({ imports: [PlatformModule.forService(definition, config, kafkaSecurity), ...definition.modules] })
@@ -22,6 +23,7 @@ export async function createServiceApp<C extends ServiceConfig>(definition: Serv
   const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   definition.configureHttp?.(app, config);
+  setUpApiDocs(app, { title: `Ledgerline ${definition.name}`, version: definition.version ?? DEFAULT_API_VERSION, description: definition.description });
   if (definition.consumes.length > 0) {
     app.connectMicroservice(
       kafkaTransportOptions({ brokers: config.KAFKA_BROKERS.split(','), service: definition.name, groupSuffix: config.KAFKA_GROUP_SUFFIX, security: kafkaSecurity }),

@@ -3,9 +3,15 @@ import { INestApplication, Type } from '@nestjs/common';
 import { DatabaseDefinition } from '../database/database';
 import { ServiceConfig } from '../config/service-config';
 
+export const DEFAULT_API_VERSION = '1.0.0';
+
 /** Everything the platform needs to run a service; each app declares one in src/service.ts. */
 export interface ServiceDefinition<C extends ServiceConfig = ServiceConfig> {
   name: string;
+  /** The version its API description states (default `DEFAULT_API_VERSION`). */
+  version?: string;
+  /** What the service does, for its API description. */
+  description?: string;
   config: new () => C;
   database: DatabaseDefinition;
   consumes: Topic[];

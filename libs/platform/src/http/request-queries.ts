@@ -1,5 +1,6 @@
 import { COMPANY_ID_PATTERN, describeViolations } from '@ledgerline/contracts';
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
@@ -21,6 +22,7 @@ export function requestValidationPipe(): ValidationPipe {
 /** A request about one company's records. */
 export class CompanyScopeQuery {
   /** Read by the company scoping (a super admin may name a company; anyone else only their own). */
+  @ApiPropertyOptional({ description: 'The company to act for: a super admin may name any; anyone else only their own (the default)', example: 'acme-ltd' })
   @IsOptional()
   @Matches(COMPANY_ID_PATTERN, { message: 'companyId is not a company id' })
   companyId?: string;
@@ -28,12 +30,14 @@ export class CompanyScopeQuery {
 
 /** One page of a company's records. */
 export class PagedCompanyQuery extends CompanyScopeQuery {
+  @ApiPropertyOptional({ description: 'The page, from 1', minimum: 1, default: 1, type: Number })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'page must be a whole number from 1' })
   @Min(1, { message: 'page must be a whole number from 1' })
   page = 1;
 
+  @ApiPropertyOptional({ description: 'Records a page', minimum: 1, maximum: 200, default: 50, type: Number })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'pageSize must be a whole number from 1 to 200' })

@@ -1,5 +1,5 @@
 import { Contact, Contacts, Invoice, Invoices, Organisation, Payment, PurchaseOrder, PurchaseOrders, Quote, Quotes } from 'xero-node';
-import { Project, ProjectCreateOrUpdate, ProjectStatus } from 'xero-node/dist/gen/model/projects/models';
+import { Project, ProjectCreateOrUpdate, ProjectStatus, ProjectUser, Task, TaskCreateOrUpdate } from 'xero-node/dist/gen/model/projects/models';
 import { BatchElementResult, chunk, mapBatchElements, mapBatchFailure, XERO_MAX_BATCH_SIZE } from '../batch/batch-result';
 import { XeroClientException } from '../errors/xero-client.exception';
 import { XeroErrorCode } from '../errors/xero-error-code';
@@ -251,6 +251,45 @@ export class XeroClientService {
 
   getProject(companyId: string, projectId: string): Promise<Project> {
     return this.read(companyId, 'getProject', ({ apis, tenantId }) => apis.projects.getProject(tenantId, projectId));
+  }
+
+  /** One page of projects (the Projects API pages by up to 500), optionally only one contact's. */
+  async listProjects(companyId: string, query: { contactId?: string; page?: number; pageSize?: number } = {}): Promise<Page<Project>> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 100;
+    const body = await this.read(companyId, 'getProjects', ({ apis, tenantId }) => apis.projects.getProjects(tenantId, undefined, query.contactId, undefined, page, pageSize));
+    return pageOf(body.items, page, pageSize, body.pagination);
+  }
+
+  /** Xero's PUT replaces the project's contact, name, deadline and estimate; it answers 204. */
+  async updateProject(companyId: string, projectId: string, project: ProjectCreateOrUpdate, options: WriteOptions = {}): Promise<void> {
+    await this.write(companyId, 'updateProject', options, ({ apis, tenantId }) =>
+      apis.projects.updateProject(tenantId, projectId, project, options.idempotencyKey).then(({ response }) => ({ response, body: undefined })),
+    );
+  }
+
+  /** Every task of a project (pages of 500). */
+  async listProjectTasks(companyId: string, projectId: string): Promise<Task[]> {
+    const tasks: Task[] = [];
+    for (let page = 1; ; page++) {
+      const body = await this.read(companyId, 'getTasks', ({ apis, tenantId }) => apis.projects.getTasks(tenantId, projectId, page, 500));
+      tasks.push(...(body.items ?? []));
+      if (!pageOf(body.items, page, 500, body.pagination).hasMore) return tasks;
+    }
+  }
+
+  createProjectTask(companyId: string, projectId: string, task: TaskCreateOrUpdate, options: WriteOptions = {}): Promise<Task> {
+    return this.write(companyId, 'createTask', options, ({ apis, tenantId }) => apis.projects.createTask(tenantId, projectId, task, options.idempotencyKey));
+  }
+
+  /** Every user of the organisation with access to projects (pages of 500). */
+  async listProjectUsers(companyId: string): Promise<ProjectUser[]> {
+    const users: ProjectUser[] = [];
+    for (let page = 1; ; page++) {
+      const body = await this.read(companyId, 'getProjectUsers', ({ apis, tenantId }) => apis.projects.getProjectUsers(tenantId, page, 500));
+      users.push(...(body.items ?? []));
+      if (!pageOf(body.items, page, 500, body.pagination).hasMore) return users;
+    }
   }
 
   async updateProjectStatus(companyId: string, projectId: string, status: ProjectStatus | `${ProjectStatus}`, options: WriteOptions = {}): Promise<void> {
