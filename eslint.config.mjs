@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const scopes = ['connections', 'contacts', 'documents', 'payments', 'xero-sandbox'];
+const scopes = ['connections', 'contacts', 'console', 'documents', 'payments', 'xero-sandbox'];
 
 /** Which projects may import which; tests (second argument) may also use the testing library. */
 function boundaries(forTests) {

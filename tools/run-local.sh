@@ -29,9 +29,13 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres
 export KAFKA_BROKERS="${KAFKA_BROKERS:-$(node tools/kafka/kafka.cjs start)}"
 export XERO_API_BASE_URL="${XERO_API_BASE_URL:-http://127.0.0.1:4010}"
 export CONNECTIONS_INTERNAL_URL="${CONNECTIONS_INTERNAL_URL:-http://127.0.0.1:3001}"
-export XERO_REDIRECT_URI="${XERO_REDIRECT_URI:-http://127.0.0.1:3001/v1/connections/xero/callback}"
+# Xero sends the admin back to the console's page, which completes the connect with their JWT (npm run demo reads
+# the code from the redirect itself, wherever it points).
+export XERO_REDIRECT_URI="${XERO_REDIRECT_URI:-http://127.0.0.1:3000/connect/callback}"
 export SANDBOX_WEBHOOK_URL="${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:3004/v1/webhooks/xero}"
 export XERO_WEBHOOK_KEY="${XERO_WEBHOOK_KEY:-${SANDBOX_WEBHOOK_KEY:-ledgerline-dev-webhook-key}}" # the sandbox's dev key (apps/xero-sandbox/src/config/sandbox-config.ts)
+# The console's dev sign-in (choose a company and role): for local runs only, never in a deployment.
+export CONSOLE_DEV_SIGN_IN="${CONSOLE_DEV_SIGN_IN:-true}"
 export SANDBOX_STATE_FILE="${SANDBOX_STATE_FILE:-tmp/sandbox-state.json}"
 
 pids=()
@@ -89,16 +93,19 @@ if [ "$XERO_API_BASE_URL" = "http://127.0.0.1:4010" ]; then
   wait_ready xero-sandbox http://127.0.0.1:4010/health/live
 fi
 
-for service in connections contacts documents payments; do
+for service in connections contacts documents payments console; do
   node -r @swc-node/register "apps/$service/src/migrate.ts"
 done
+# The console's admin page (React, built by Vite in a few seconds into dist/apps/console/web).
+npx vite build --config apps/console/vite.config.mts
 
 start connections apps/connections/src/main.ts 3001
 start contacts apps/contacts/src/main.ts 3002
 start documents apps/documents/src/main.ts 3003
 start payments apps/payments/src/main.ts 3004
-for pair in connections:3001 contacts:3002 documents:3003 payments:3004; do
+start console apps/console/src/main.ts 3000
+for pair in connections:3001 contacts:3002 documents:3003 payments:3004 console:3000; do
   wait_ready "${pair%%:*}" "http://127.0.0.1:${pair##*:}/health/ready"
 done
-echo "All services are ready. Ctrl-C stops them."
+echo "All services are ready; the console is on http://127.0.0.1:3000. Ctrl-C stops them."
 wait

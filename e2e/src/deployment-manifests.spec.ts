@@ -6,8 +6,8 @@ import { parse, parseAllDocuments } from 'yaml';
 
 jest.setTimeout(60_000);
 
-const SERVICES = ['connections', 'contacts', 'documents', 'payments'];
-const CONSUMERS = ['contacts', 'documents', 'payments'];
+const SERVICES = ['connections', 'console', 'contacts', 'documents', 'payments'];
+const CONSUMERS = ['console', 'contacts', 'documents', 'payments'];
 const K8S = path.join(REPO_ROOT, 'k8s');
 
 interface Container {
@@ -140,7 +140,7 @@ describe('Kubernetes manifests', () => {
     });
 
     it('let REST in from the gateway namespace only, webhooks from the ingress, the token endpoint from Ledgerline pods', () => {
-      for (const service of ['contacts', 'documents']) {
+      for (const service of ['console', 'contacts', 'documents']) {
         const sources = ingressTo(service).flatMap((rule) => rule.from ?? []);
         expect(sources.map(namespace).filter(Boolean).sort()).toEqual(['api-gateway', 'monitoring']);
       }
@@ -154,10 +154,10 @@ describe('Kubernetes manifests', () => {
       for (const service of SERVICES) for (const rule of ingressTo(service)) expect(rule.from?.length).toBeGreaterThan(0);
     });
 
-    it('let out only DNS, Kafka, Postgres, Xero over HTTPS, and connections', () => {
+    it('let out only DNS, Kafka, Postgres, Xero over HTTPS, connections, and from the console the services its page reaches', () => {
       const egress = policies.filter((p) => p.spec.policyTypes.includes('Egress')).flatMap((p) => p.spec.egress ?? []);
       const ports = [...new Set(egress.flatMap((rule) => (rule.ports ?? []).map((port) => port.port)))].sort();
-      expect(ports).toEqual([3001, 443, 53, 5432, 9092, 9093, 9094].sort());
+      expect(ports).toEqual([3001, 3002, 3003, 3004, 443, 53, 5432, 9092, 9093, 9094].sort());
       for (const rule of egress) expect(rule.to?.length).toBeGreaterThan(0);
       const https = egress.find((rule) => rule.ports?.some((port) => port.port === 443));
       expect(https?.to?.[0].ipBlock?.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']));
@@ -240,7 +240,7 @@ describe('Kubernetes manifests', () => {
       const docs = documents(built.stdout);
       const config = docs.find((d) => d.kind === 'ConfigMap')?.data ?? {};
       const deployments = ofKind(docs, 'Deployment');
-      expect(deployments).toHaveLength(4);
+      expect(deployments).toHaveLength(SERVICES.length);
       for (const deployment of deployments) expect(deployment.spec.template.spec.containers[0].resources?.requests?.memory).toMatch(/^\d+Mi$/);
       if (overlay === 'prod') {
         expect(config).toMatchObject({ KAFKA_CREATE_TOPICS: 'false', KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SSL_CA_FILE: '/etc/ledgerline/kafka-ca/ca.crt' });
@@ -279,7 +279,8 @@ describe('docker-compose.yml', () => {
     };
     expect(compose.services.kafka.image).toBe('apache/kafka:3.9.1');
     expect(compose.services.postgres).toBeDefined();
-    for (const service of [...SERVICES, 'xero-sandbox']) {
+    // docker-compose runs the services an integrating system needs; the console runs with `npm start` and in Kubernetes.
+    for (const service of [...SERVICES.filter((s) => s !== 'console'), 'xero-sandbox']) {
       expect(compose.services[service].environment?.SERVICE).toBe(service);
     }
   });

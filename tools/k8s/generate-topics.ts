@@ -12,6 +12,7 @@ import { ServiceDefinition } from '@ledgerline/platform';
 import fs from 'node:fs';
 import path from 'node:path';
 import { connectionsService } from '../../apps/connections/src/service';
+import { consoleService, DEAD_LETTER_SOURCES } from '../../apps/console/src/service';
 import { contactsService } from '../../apps/contacts/src/service';
 import { documentsService } from '../../apps/documents/src/service';
 import { paymentsService } from '../../apps/payments/src/service';
@@ -29,7 +30,7 @@ const EVENT_RETENTION_MS = 7 * DAY_MS;
 const DEAD_LETTER_RETENTION_MS = 30 * DAY_MS;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const services: ServiceDefinition<any>[] = [connectionsService, contactsService, documentsService, paymentsService];
+const services: ServiceDefinition<any>[] = [connectionsService, consoleService, contactsService, documentsService, paymentsService];
 
 export function wantedTopics(): { topic: string; deadLetter: boolean; usedBy: string[] }[] {
   const usedBy = new Map<string, Set<string>>();
@@ -41,6 +42,8 @@ export function wantedTopics(): { topic: string; deadLetter: boolean; usedBy: st
     }
     for (const topic of service.produces) add(topic, `${service.name} (produces)`);
   }
+  // The console lists every dead letter, so every topic's dead-letter topic exists for it to read.
+  for (const topic of DEAD_LETTER_SOURCES) add(deadLetterTopic(topic), 'console (reads dead letters)');
   return [...usedBy.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([topic, users]) => ({ topic, deadLetter: topic.endsWith('.dlq'), usedBy: [...users].sort() }));

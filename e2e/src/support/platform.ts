@@ -11,7 +11,7 @@ import {
   startServiceProcess,
   uniqueId,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
@@ -21,6 +21,8 @@ export type ServiceName = (typeof SERVICES)[number];
 export interface Platform {
   sandbox: ServiceProcess;
   services: Record<ServiceName, ServiceProcess>;
+  /** The console (its admin page included), when started with `console: true`. */
+  console?: ServiceProcess;
   probe: KafkaProbe;
   prefix: string;
   jwt: JwtSettings;
@@ -38,7 +40,17 @@ export interface Platform {
  * The whole platform as it runs in production, on this machine: a fresh database, the real Kafka broker
  * (topics under a prefix of this run's own), the Xero sandbox, and every service its own Node process.
  */
-export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: string[]; databaseServerUrl?: string }): Promise<Platform> {
+export async function startPlatform(options: {
+  env?: NodeJS.ProcessEnv;
+  watch: string[];
+  databaseServerUrl?: string;
+  /**
+   * Also the console, on the same database and topics, with its admin page built and the dev sign-in on. Xero then
+   * sends a consenting admin back to the console's page, as `npm start` does; `connectCompany` reads the code from the
+   * redirect either way.
+   */
+  console?: boolean;
+}): Promise<Platform> {
   const prefix = `${uniqueId('e2e-')}.`;
   const [database, brokers] = await Promise.all([createTestDatabase(options.databaseServerUrl), ensureKafka()]);
   const ports = { sandbox: await freePort(), connections: await freePort(), contacts: await freePort(), documents: await freePort(), payments: await freePort() };
@@ -48,6 +60,7 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
   const webhookKey = `webhook-${randomBytes(24).toString('hex')}`;
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
   const connectionsUrl = `http://127.0.0.1:${ports.connections}`;
+  const consolePort = options.console ? await freePort() : undefined;
 
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: database.url,
@@ -59,7 +72,7 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
     XERO_AUTHORIZE_URL: `${sandboxUrl}/identity/connect/authorize`,
     XERO_TOKEN_URL: `${sandboxUrl}/connect/token`,
     XERO_REVOCATION_URL: `${sandboxUrl}/connect/revocation`,
-    XERO_REDIRECT_URI: `${connectionsUrl}/v1/connections/xero/callback`,
+    XERO_REDIRECT_URI: consolePort ? `http://127.0.0.1:${consolePort}/connect/callback` : `${connectionsUrl}/v1/connections/xero/callback`,
     CONNECTIONS_INTERNAL_URL: connectionsUrl,
     INTERNAL_API_TOKEN: internalToken,
     JWT_SECRET: jwt.secret,
@@ -71,7 +84,11 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
     ...options.env,
   };
 
-  for (const service of SERVICES) {
+  const pageBuilt = options.console ? buildConsolePage() : undefined;
+  // Awaited below; until then a failed build must not count as an unhandled rejection.
+  pageBuilt?.catch(() => undefined);
+  const migrating: string[] = options.console ? [...SERVICES, 'console'] : [...SERVICES];
+  for (const service of migrating) {
     const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, `apps/${service}/src/migrate.ts`)], {
       cwd: REPO_ROOT,
       env: { ...process.env, DATABASE_URL: database.url },
@@ -85,12 +102,16 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
   await probe.watch(options.watch.map((topic) => `${prefix}${topic}`));
 
   const sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: ports.sandbox, readyPath: '/health/live', env: { LOG_LEVEL: 'warn' } });
+  // The console needs the others only when its page calls them: it starts beside them, once its page is built.
+  const consoleStarting = consolePort && pageBuilt ? pageBuilt.then(() => startConsole(consolePort, env, ports)) : undefined;
   const started = await Promise.all(SERVICES.map((service) => startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: ports[service], env })));
   const services = Object.fromEntries(SERVICES.map((service, i) => [service, started[i]])) as Record<ServiceName, ServiceProcess>;
+  const consoleProcess = consoleStarting ? await consoleStarting : undefined;
 
   return {
     sandbox,
     services,
+    console: consoleProcess,
     probe,
     prefix,
     jwt,
@@ -103,12 +124,42 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; watch: s
       return code;
     },
     close: async () => {
-      await Promise.all(Object.values(services).map((service) => service.stop()));
+      await Promise.all([...Object.values(services), ...(consoleProcess ? [consoleProcess] : [])].map((service) => service.stop()));
       await sandbox.stop();
       await probe.close();
       await database.drop();
     },
   };
+}
+
+/** Builds the console's admin page (Vite, a few seconds) while the rest of the platform starts. */
+function buildConsolePage(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const build = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    build.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    build.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    build.once('error', reject);
+    build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the console's page did not build (exit ${code}): ${output.slice(-4000)}`))));
+  });
+}
+
+/** Starts the console in front of the platform's services, with the dev sign-in on. */
+function startConsole(port: number, env: NodeJS.ProcessEnv, ports: Record<ServiceName, number>): Promise<ServiceProcess> {
+  const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
+  return startServiceProcess({
+    entry: 'apps/console/src/main.ts',
+    port,
+    env: {
+      ...env,
+      CONSOLE_DEV_SIGN_IN: 'true',
+      CONSOLE_SSE_POLL_MS: '100',
+      CONSOLE_CONNECTIONS_URL: url('connections'),
+      CONSOLE_CONTACTS_URL: url('contacts'),
+      CONSOLE_DOCUMENTS_URL: url('documents'),
+      CONSOLE_PAYMENTS_URL: url('payments'),
+    },
+  });
 }
 
 async function json(response: Response, what: string): Promise<Record<string, unknown>> {

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@ledgerline/platform';
+import { consoleService } from './service';
+
+void bootstrapService(consoleService);
