@@ -1,5 +1,6 @@
 # One image for every Ledgerline service; SERVICE picks which one runs (connections, contacts,
-# documents, payments, xero-sandbox). Migrations run with: node dist/apps/$SERVICE/src/migrate.js
+# documents, payments, console, xero-sandbox); the console's admin page is built into dist/apps/console/web.
+# Migrations run with: node dist/apps/$SERVICE/src/migrate.js
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
