@@ -23,6 +23,7 @@ import { QuoteCreateKind } from './quotes/quote-create.kind';
 import { QuoteMarkInvoicedKind } from './quotes/quote-mark-invoiced.kind';
 import { QuotePollKind } from './quotes/quote-poll.kind';
 import { QuoteWatcher } from './quotes/quote-watcher.service';
+import { DocumentsMetrics } from './document-records/documents-metrics';
 
 /** The kinds that create a document in Xero, one per document type (its other differences are in document-types.ts). */
 const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrderCreateKind];
@@ -35,6 +36,7 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
   ],
   controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, DocumentsController],
   providers: [
+    DocumentsMetrics,
     DocumentRecords,
     DocumentQueue,
     ContactMappings,

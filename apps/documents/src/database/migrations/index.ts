@@ -4,6 +4,16 @@ import { DocumentsTables1767400000000 } from './1767400000000-documents-tables';
 import { OperationsEngine1767500000000 } from './1767500000000-operations-engine';
 import { CancelledDocuments1767600000000 } from './1767600000000-cancelled-documents';
 import { QuoteWatch1767700000000 } from './1767700000000-quote-watch';
+import { OperationsTraceContext1768000000001, OutboxTraceContext1768000000000 } from './1768000000000-trace-context';
 
 /** Every migration of this service, oldest first (the shared Xero budget schema is idempotent). */
-export const migrations = [InitialDocuments1763700000003, XeroBudgetSchema1767225600000, DocumentsTables1767400000000, OperationsEngine1767500000000, CancelledDocuments1767600000000, QuoteWatch1767700000000];
+export const migrations = [
+  InitialDocuments1763700000003,
+  XeroBudgetSchema1767225600000,
+  DocumentsTables1767400000000,
+  OperationsEngine1767500000000,
+  CancelledDocuments1767600000000,
+  QuoteWatch1767700000000,
+  OutboxTraceContext1768000000000,
+  OperationsTraceContext1768000000001,
+];
