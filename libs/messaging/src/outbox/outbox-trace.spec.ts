@@ -40,6 +40,13 @@ describe('the outbox keeps the trace an event was written in', () => {
     expect(queries[0].params[4]).toBe(`00-${TRACE_A}-b7ad6b7169203331-01`);
   });
 
+  it('stores no traceparent for a trace that is not sampled', async () => {
+    const { tx, queries } = transaction();
+    const unsampled = trace.setSpanContext(ROOT_CONTEXT, { ...spanContext(TRACE_A, 'b7ad6b7169203331'), traceFlags: TraceFlags.NONE });
+    await context.with(unsampled, () => publisher.publish(tx, Topics.ContactSyncRequested, 'acme', { clientId: 'c-1' }));
+    expect(queries[0].params[4]).toBeNull();
+  });
+
   it('stores no traceparent outside a trace', async () => {
     const { tx, queries } = transaction();
     await publisher.publish(tx, Topics.ContactSyncRequested, 'acme', { clientId: 'c-1' });

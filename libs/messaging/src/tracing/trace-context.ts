@@ -1,13 +1,16 @@
-import { Context, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { Context, context, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 
 /** The W3C header that carries a trace across Kafka, HTTP and the outbox. */
 export const TRACEPARENT = 'traceparent';
 
 /**
  * The W3C `traceparent` of the active context, to store beside work that continues later (an outbox row,
- * an operation). Null when nothing is being traced: without a registered propagator, injecting writes nothing.
+ * an operation). Null when nothing is being traced (without a registered propagator, injecting writes nothing)
+ * and for a trace that is not sampled: nothing of it is recorded, and rows without one travel to Kafka together.
  */
 export function activeTraceParent(active: Context = context.active()): string | null {
+  const sampled = ((trace.getSpanContext(active)?.traceFlags ?? TraceFlags.NONE) & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+  if (!sampled) return null;
   const carrier: Record<string, string> = {};
   propagation.inject(active, carrier);
   return carrier[TRACEPARENT] ?? null;
