@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@ledgerline/testing';
+import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
+import kubernetesSchema from './support/kubernetes-schema.json';
 
 jest.setTimeout(60_000);
 
@@ -64,14 +66,21 @@ const documents = (text: string): Manifest[] =>
     .map((doc) => doc.toJS() as Manifest)
     .filter(Boolean);
 const manifests = (file: string): Manifest[] => documents(fs.readFileSync(path.join(K8S, file), 'utf8'));
-const base = (): Manifest[] => (parse(fs.readFileSync(path.join(K8S, 'base/kustomization.yaml'), 'utf8')) as { resources: string[] }).resources.flatMap((file) => manifests(`base/${file}`));
+const base = (): Manifest[] =>
+  (parse(fs.readFileSync(path.join(K8S, 'base/kustomization.yaml'), 'utf8')) as { resources: string[] }).resources.flatMap((file) => manifests(`base/${file}`));
 const ofKind = (docs: Manifest[], kind: string) => docs.filter((d) => d.kind === kind);
 
 /** Whether a pod with these labels is chosen by a label selector (matchLabels and the In/NotIn/Exists expressions). */
 function selects(selector: Selector, labels: Record<string, string>): boolean {
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
   const byExpressions = (selector.matchExpressions ?? []).every((e) =>
-    e.operator === 'In' ? e.values.includes(labels[e.key]) : e.operator === 'NotIn' ? !e.values.includes(labels[e.key]) : e.operator === 'Exists' ? e.key in labels : false,
+    e.operator === 'In'
+      ? e.values.includes(labels[e.key])
+      : e.operator === 'NotIn'
+        ? !e.values.includes(labels[e.key])
+        : e.operator === 'Exists'
+          ? e.key in labels
+          : false,
   );
   return byLabels && byExpressions;
 }
@@ -132,7 +141,8 @@ describe('Kubernetes manifests', () => {
     const policies = ofKind(docs, 'NetworkPolicy');
     const podLabels = (name: string) => ofKind(docs, 'Deployment').find((d) => d.metadata.name === name)?.spec.template.metadata?.labels ?? {};
     const namespace = (peer: Peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
-    const ingressTo = (service: string) => policies.filter((p) => p.spec.policyTypes.includes('Ingress') && selects(p.spec.podSelector, podLabels(service))).flatMap((p) => p.spec.ingress ?? []);
+    const ingressTo = (service: string) =>
+      policies.filter((p) => p.spec.policyTypes.includes('Ingress') && selects(p.spec.podSelector, podLabels(service))).flatMap((p) => p.spec.ingress ?? []);
 
     it('deny everything first, in and out', () => {
       const deny = policies.find((p) => p.metadata.name === 'default-deny');
@@ -174,7 +184,9 @@ describe('Kubernetes manifests', () => {
         for (const rule of policy.spec.ingress ?? []) {
           for (const port of rule.ports ?? []) {
             for (const service of SERVICES.filter((s) => selects(policy.spec.podSelector, podLabels(s)))) {
-              const declared = ofKind(docs, 'Deployment').find((d) => d.metadata.name === service)?.spec.template.spec.containers[0].ports?.map((p) => p.name);
+              const declared = ofKind(docs, 'Deployment')
+                .find((d) => d.metadata.name === service)
+                ?.spec.template.spec.containers[0].ports?.map((p) => p.name);
               if (typeof port.port === 'string') expect(declared).toContain(port.port);
             }
           }
@@ -203,7 +215,8 @@ describe('Kubernetes manifests', () => {
       });
       expect(check.status === 0 ? 'up to date' : check.stderr).toBe('up to date');
       const names = topics.map((t) => t.spec.topicName);
-      for (const topic of ['invoice.requested', 'invoice.requested.dlq', 'invoice.created', 'client.upserted.dlq', 'xero.connection.connected.dlq']) expect(names).toContain(topic);
+      for (const topic of ['invoice.requested', 'invoice.requested.dlq', 'invoice.created', 'client.upserted.dlq', 'xero.connection.connected.dlq'])
+        expect(names).toContain(topic);
     });
 
     it('each have partitions, replicas and a retention, dead letters kept longer', () => {
@@ -243,7 +256,12 @@ describe('Kubernetes manifests', () => {
       expect(deployments).toHaveLength(SERVICES.length);
       for (const deployment of deployments) expect(deployment.spec.template.spec.containers[0].resources?.requests?.memory).toMatch(/^\d+Mi$/);
       if (overlay === 'prod') {
-        expect(config).toMatchObject({ KAFKA_CREATE_TOPICS: 'false', KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SSL_CA_FILE: '/etc/ledgerline/kafka-ca/ca.crt' });
+        expect(config).toMatchObject({
+          KAFKA_CREATE_TOPICS: 'false',
+          KAFKA_SSL: 'true',
+          KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+          KAFKA_SSL_CA_FILE: '/etc/ledgerline/kafka-ca/ca.crt',
+        });
         expect(ofKind(docs, 'KafkaTopic').length).toBe(ofKind(manifests('topics/topics.yaml'), 'KafkaTopic').length);
         expect(ofKind(docs, 'KafkaTopic').every((t) => t.metadata.namespace === 'kafka')).toBe(true);
         const secret = docs.find((d) => d.kind === 'Secret') as unknown as { stringData: Record<string, string> };
@@ -264,9 +282,63 @@ describe('Kubernetes manifests', () => {
   });
 });
 
+/**
+ * Kubernetes' own API schemas for the kinds Ledgerline declares (from fabric8's kubernetes-model jars, made strict:
+ * see tools/k8s/vendor-kubernetes-schema.cjs). Strimzi's KafkaTopic is a custom resource they do not cover.
+ */
+describe('Kubernetes manifests against the Kubernetes API schemas', () => {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addSchema({ $id: 'kubernetes', definitions: kubernetesSchema.definitions });
+  const kinds = kubernetesSchema.kinds as Record<string, string>;
+  const CUSTOM_RESOURCES = ['kafka.strimzi.io/v1beta2/KafkaTopic'];
+
+  /** Each manifest's problems, as `Kind/name: path message`; empty when every one is valid. */
+  function problems(docs: Manifest[]): string[] {
+    return docs
+      .filter((doc) => !CUSTOM_RESOURCES.includes(`${doc.apiVersion}/${doc.kind}`))
+      .flatMap((doc) => {
+        const definition = kinds[`${doc.apiVersion}/${doc.kind}`];
+        if (!definition) return [`${doc.apiVersion}/${doc.kind}: no schema for this kind`];
+        const validate = ajv.getSchema(`kubernetes#/definitions/${definition}`)!;
+        if (validate(doc)) return [];
+        return (validate.errors ?? []).map(
+          (e) =>
+            `${doc.kind}/${doc.metadata?.name}: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`,
+        );
+      });
+  }
+
+  it('finds every manifest of the base valid', () => {
+    const docs = base();
+    expect(docs.length).toBeGreaterThan(20);
+    expect(problems(docs)).toEqual([]);
+  });
+
+  it('finds a misspelt field, a wrong type and a wrong apiVersion', () => {
+    const [deployment] = ofKind(base(), 'Deployment');
+    const misspelt = { ...deployment, spec: { ...deployment.spec, replica: 2 } } as unknown as Manifest;
+    const containers = deployment.spec.template.spec.containers.map((c) => ({ ...c, ports: [{ name: 'http', containerPort: 'eighty' }] }));
+    const wrongType = {
+      ...deployment,
+      spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { ...deployment.spec.template.spec, containers } } },
+    } as unknown as Manifest;
+    expect(problems([misspelt])).toEqual([expect.stringContaining('/spec must NOT have additional properties (replica)')]);
+    expect(problems([wrongType])).toEqual([expect.stringContaining('/spec/template/spec/containers/0/ports/0/containerPort must be integer')]);
+    expect(problems([{ ...deployment, apiVersion: 'extensions/v1beta1' }])).toEqual(['extensions/v1beta1/Deployment: no schema for this kind']);
+  });
+
+  const overlays = fs.readdirSync(path.join(K8S, 'overlays'));
+  (kubectl ? it.each(overlays) : it.skip.each(overlays))('finds every manifest kubectl kustomize builds for %s valid', (overlay) => {
+    const built = spawnSync('kubectl', ['kustomize', path.join(K8S, 'overlays', overlay)], { encoding: 'utf8', timeout: 30_000 });
+    expect(built.status === 0 ? 'built' : built.stderr).toBe('built');
+    expect(problems(documents(built.stdout))).toEqual([]);
+  });
+});
+
 describe('the image build', () => {
   it('resolves every library the code imports (.swcrc paths match tsconfig.base.json)', () => {
-    const tsconfig = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths;
+    const tsconfig = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } })
+      .compilerOptions.paths;
     const swc = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '.swcrc'), 'utf8')) as { jsc: { paths: Record<string, string[]> } }).jsc.paths;
     expect(swc).toEqual(tsconfig);
   });

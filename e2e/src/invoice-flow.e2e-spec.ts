@@ -1,6 +1,9 @@
-import { Topics } from '@ledgerline/contracts';
+import { createEvent, Topics } from '@ledgerline/contracts';
 import { bearerToken, eventually, REPO_ROOT, SandboxIdentity, SandboxOrganisation, XeroJson } from '@ledgerline/testing';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { clientUpserted, invoiceRequested, publish } from './support/events';
 import { connectCompany, connectCompanyTo, Platform, startPlatform } from './support/platform';
@@ -11,7 +14,18 @@ interface Outcome {
   id: string;
   companyId: string;
   causationId: string;
-  payload: { requestId: string; clientId: string; xeroId: string; number: string; status: string; subTotal: string; totalTax: string; total: string; failure?: { code: string; messages: string[] }; reason?: string };
+  payload: {
+    requestId: string;
+    clientId: string;
+    xeroId: string;
+    number: string;
+    status: string;
+    subTotal: string;
+    totalTax: string;
+    total: string;
+    failure?: { code: string; messages: string[] };
+    reason?: string;
+  };
 }
 
 const WATCHED = [
@@ -26,25 +40,69 @@ const WATCHED = [
 
 let platform: Platform;
 
+interface ReceivedSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+}
+
+/** A local OTLP/HTTP (JSON) collector: every span the services export, with the service that sent it. */
+const spans: ReceivedSpan[] = [];
+const collector = http.createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    type Attribute = { key: string; value: { stringValue?: string } };
+    type Body = { resourceSpans?: { resource?: { attributes?: Attribute[] }; scopeSpans?: { spans?: Omit<ReceivedSpan, 'service'>[] }[] }[] };
+    // OTLP/JSON ids are hex; base64 (protobuf's JSON mapping) is accepted too.
+    const hex = (id: string | undefined) => (!id ? '' : /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex'));
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Body;
+    for (const resource of body.resourceSpans ?? []) {
+      const service = resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+      for (const scope of resource.scopeSpans ?? [])
+        for (const span of scope.spans ?? [])
+          spans.push({ service, name: span.name, kind: span.kind, traceId: hex(span.traceId), spanId: hex(span.spanId), parentSpanId: hex(span.parentSpanId) });
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+});
+
 const outcomes = (topic: string, companyId: string): Outcome[] =>
-  platform.probe.on(platform.topic(topic)).map((m) => m.json<Outcome>()).filter((event) => event.companyId === companyId);
+  platform.probe
+    .on(platform.topic(topic))
+    .map((m) => m.json<Outcome>())
+    .filter((event) => event.companyId === companyId);
 const created = (companyId: string, requestId: string) => outcomes(Topics.InvoiceCreated, companyId).filter((e) => e.payload.requestId === requestId);
 const waitForCreated = (companyId: string, requestId: string, timeoutMs = 60_000) =>
   eventually(`invoice.created for ${companyId}/${requestId}`, () => created(companyId, requestId)[0], timeoutMs);
-const invoicesWithReference = (invoices: XeroJson[], reference: string) => invoices.filter((invoice) => invoice['Reference'] === reference && invoice['Status'] !== 'DELETED');
+const invoicesWithReference = (invoices: XeroJson[], reference: string) =>
+  invoices.filter((invoice) => invoice['Reference'] === reference && invoice['Status'] !== 'DELETED');
 
 async function documentOf(companyId: string, requestId: string): Promise<Record<string, unknown> | undefined> {
   const authorization = bearerToken(platform.jwt, { sub: `accountant@${companyId}`, companyId, role: 'accountant' });
-  const page = (await (await fetch(`${platform.services.documents.url}/v1/documents?pageSize=100`, { headers: { authorization } })).json()) as { items: Record<string, unknown>[] };
+  const page = (await (await fetch(`${platform.services.documents.url}/v1/documents?pageSize=100`, { headers: { authorization } })).json()) as {
+    items: Record<string, unknown>[];
+  };
   return page.items.find((d) => d['requestId'] === requestId);
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({ watch: WATCHED });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  // Only traces an upstream producer sampled are recorded (parent-based, no new root sampled): the other cases'
+  // events arrive without a traceparent and cost the services almost nothing to trace.
+  platform = await startPlatform({
+    watch: WATCHED,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_TRACES_SAMPLER: 'parentbased_always_off' },
+  });
 });
 
 afterAll(async () => {
   await platform?.close();
+  await new Promise((resolve) => collector.close(resolve));
 });
 
 describe('client.upserted and invoice.requested become a contact and an invoice in Xero', () => {
@@ -111,7 +169,12 @@ describe('client.upserted and invoice.requested become a contact and an invoice 
     try {
       // In waves, so the requests travel in several calls rather than one batch.
       for (let wave = 0; wave < 4; wave++) {
-        await publish(platform, Topics.InvoiceRequested, 'acme', requests.slice(wave * 3, wave * 3 + 3).map((id) => invoiceRequested(id, 'client-1')));
+        await publish(
+          platform,
+          Topics.InvoiceRequested,
+          'acme',
+          requests.slice(wave * 3, wave * 3 + 3).map((id) => invoiceRequested(id, 'client-1')),
+        );
         await new Promise((resolve) => setTimeout(resolve, 600));
       }
       for (const id of requests) await waitForCreated('acme', id, 120_000);
@@ -157,7 +220,12 @@ describe('client.upserted and invoice.requested become a contact and an invoice 
     const bulk = await connectCompany(platform, 'bulk-co', 'Bulk Fixtures Ltd');
     await publish(platform, Topics.ClientUpserted, 'bulk-co', [clientUpserted('client-b', 'Big Customer Ltd')]);
     const requests = Array.from({ length: 500 }, (_, i) => `bulk-${i}`);
-    await publish(platform, Topics.InvoiceRequested, 'bulk-co', requests.map((id) => invoiceRequested(id, 'client-b')));
+    await publish(
+      platform,
+      Topics.InvoiceRequested,
+      'bulk-co',
+      requests.map((id) => invoiceRequested(id, 'client-b')),
+    );
     await eventually('500 invoice.created events', () => outcomes(Topics.InvoiceCreated, 'bulk-co').length >= 500, 180_000, 500);
 
     const writes = await bulk.invoiceWrites();
@@ -171,12 +239,20 @@ describe('client.upserted and invoice.requested become a contact and an invoice 
     await Promise.all(
       ['north', 'south'].map(async (company) => {
         await publish(platform, Topics.ClientUpserted, company, [clientUpserted('shared-client', `${company} customer`)]);
-        await publish(platform, Topics.InvoiceRequested, company, ['shared-1', 'shared-2', 'shared-3'].map((id) => invoiceRequested(id, 'shared-client')));
+        await publish(
+          platform,
+          Topics.InvoiceRequested,
+          company,
+          ['shared-1', 'shared-2', 'shared-3'].map((id) => invoiceRequested(id, 'shared-client')),
+        );
       }),
     );
     for (const company of ['north', 'south']) for (const id of ['shared-1', 'shared-2', 'shared-3']) await waitForCreated(company, id);
 
-    for (const [company, organisation] of [['north', north], ['south', south]] as const) {
+    for (const [company, organisation] of [
+      ['north', north],
+      ['south', south],
+    ] as const) {
       const invoices = await organisation.invoices();
       const contacts = await organisation.contacts();
       expect(invoices).toHaveLength(3);
@@ -191,6 +267,64 @@ describe('client.upserted and invoice.requested become a contact and an invoice 
     const output = [platform.sandbox, ...Object.values(platform.services)].map((service) => service.output()).join('\n');
     expect(output.length).toBeGreaterThan(0);
     for (const secret of platform.secrets) expect(output).not.toContain(secret);
+  });
+});
+
+describe('tracing', () => {
+  it('follows invoice.requested through contact sync, both Xero calls and invoice.created in one trace, with its id in the log lines', async () => {
+    await connectCompany(platform, 'traced', 'Traced Ltd');
+    // The upstream system's own trace, as its Kafka producer would send it.
+    const traceId = randomBytes(16).toString('hex');
+    const headers = { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
+    const send = (topic: string, payload: object) =>
+      platform.probe.send(platform.topic(topic), [
+        { key: 'traced', value: JSON.stringify(createEvent(topic as typeof Topics.ClientUpserted, 'traced', payload as never)), headers },
+      ]);
+    await send(Topics.ClientUpserted, clientUpserted('client-traced', 'Traced Customer Ltd'));
+    await send(Topics.InvoiceRequested, invoiceRequested('req-traced', 'client-traced'));
+    const invoice = await waitForCreated('traced', 'req-traced');
+    expect(platform.probe.on(platform.topic(Topics.InvoiceCreated)).find((m) => m.json<Outcome>().id === invoice.id)?.headers['traceparent']).toContain(traceId);
+
+    // The consumers continue the trace from the Kafka headers: the outbox carried it from documents to contacts and back.
+    const expected: [string, string][] = [
+      ['documents', `process ${platform.topic(Topics.InvoiceRequested)}`],
+      ['documents', `send ${platform.topic(Topics.ContactSyncRequested)}`],
+      ['contacts', `process ${platform.topic(Topics.ContactSyncRequested)}`],
+      ['contacts', 'xero contact.sync'],
+      ['contacts', `send ${platform.topic(Topics.ContactSynced)}`],
+      ['documents', `process ${platform.topic(Topics.ContactSynced)}`],
+      ['documents', 'xero invoice.create'],
+      ['documents', `send ${platform.topic(Topics.InvoiceCreated)}`],
+    ];
+    const inTrace = () => spans.filter((span) => span.traceId === traceId);
+    const missing = () => expected.filter(([service, name]) => !inTrace().some((span) => span.service === service && span.name === name));
+    const trace = await eventually(
+      'every span of the flow in the one trace, and connections in it',
+      () => (missing().length === 0 && inTrace().some((span) => span.service === 'connections') ? inTrace() : undefined),
+      30_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; missing: ${JSON.stringify(missing())}`);
+    });
+    const byName = (service: string, name: string) => trace.filter((span) => span.service === service && span.name === name);
+    // Each Xero call span holds the HTTP request to Xero (the sandbox) made under it.
+    for (const [service, name] of [
+      ['contacts', 'xero contact.sync'],
+      ['documents', 'xero invoice.create'],
+    ]) {
+      const [call] = byName(service, name);
+      expect(call).toBeDefined();
+      expect(trace.filter((span) => span.parentSpanId === call.spanId && span.kind === 3 /* CLIENT */)).not.toHaveLength(0);
+    }
+    // Contacts asked connections for the company's access token within the same trace.
+    expect(trace.filter((span) => span.service === 'connections' && span.kind === 2 /* SERVER */)).not.toHaveLength(0);
+
+    const logLines = (service: 'contacts' | 'documents') =>
+      platform.services[service]
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { trace_id?: string; msg?: string });
+    for (const service of ['contacts', 'documents'] as const) expect(logLines(service).filter((line) => line.trace_id === traceId)).not.toHaveLength(0);
   });
 });
 
@@ -243,10 +377,14 @@ describe('an organisation that disconnects the app in Xero', () => {
     const expired = await eventually('xero.connection.expired', () => outcomes(Topics.XeroConnectionExpired, 'cutoff')[0], 60_000);
     expect(expired.payload.reason).toBe('revoked');
     for (const requestId of ['after-1', 'after-2']) {
-      const parked = await eventually(`${requestId} to wait for a connection`, async () => {
-        const document = await documentOf('cutoff', requestId);
-        return document?.['status'] === 'waiting_connection' ? document : undefined;
-      }, 60_000);
+      const parked = await eventually(
+        `${requestId} to wait for a connection`,
+        async () => {
+          const document = await documentOf('cutoff', requestId);
+          return document?.['status'] === 'waiting_connection' ? document : undefined;
+        },
+        60_000,
+      );
       expect(parked['lastError']).toMatchObject({ code: 'NOT_CONNECTED' });
     }
     expect(outcomes(Topics.InvoiceFailed, 'cutoff')).toEqual([]);
@@ -258,9 +396,14 @@ describe('an organisation that disconnects the app in Xero', () => {
       await eventually(`${requestId} to be created`, () => outcomes(Topics.InvoiceCreated, 'cutoff').find((e) => e.payload.requestId === requestId), 60_000);
     }
     await new Promise((r) => setTimeout(r, 1_000));
-    const created = outcomes(Topics.InvoiceCreated, 'cutoff').map((e) => e.payload.requestId).sort();
+    const created = outcomes(Topics.InvoiceCreated, 'cutoff')
+      .map((e) => e.payload.requestId)
+      .sort();
     expect(created).toEqual(['after-1', 'after-2', 'before-1']);
-    const invoices = (await organisation.invoices()).filter((i) => i['Status'] !== 'DELETED').map((i) => i['Reference']).sort();
+    const invoices = (await organisation.invoices())
+      .filter((i) => i['Status'] !== 'DELETED')
+      .map((i) => i['Reference'])
+      .sort();
     expect(invoices).toEqual(['after-1', 'after-2', 'before-1']);
   });
 });

@@ -9,7 +9,7 @@ jest.setTimeout(180_000);
 
 // The launcher, as a developer runs it: a broker of this file's own with a SASL listener beside the plain one.
 const launcher = require(path.join(REPO_ROOT, 'tools/kafka/kafka.cjs')) as {
-  start: (env: NodeJS.ProcessEnv) => Promise<{ brokers: string; saslBrokers?: string }>;
+  start: (env: NodeJS.ProcessEnv) => Promise<{ brokers: string; saslBrokers?: string; sslBrokers?: string; sslCaFile?: string }>;
   stop: (env: NodeJS.ProcessEnv) => Promise<boolean>;
   settings: (env: NodeJS.ProcessEnv) => { runDir: string };
 };
@@ -20,6 +20,7 @@ const WRONG_PASSWORD = `wrong-${uniqueId('pw')}`;
 
 let launcherEnv: NodeJS.ProcessEnv;
 let saslBrokers: string;
+let tls: { brokers: string; caFile: string };
 let platform: Platform;
 const extra: ServiceProcess[] = [];
 const originalBrokers = process.env.KAFKA_BROKERS;
@@ -58,9 +59,19 @@ const fatalLine = (output: string) =>
 
 beforeAll(async () => {
   const { KAFKA_BROKERS: _unused, ...rest } = process.env;
-  launcherEnv = { ...rest, KAFKA_PORT: String(await freePort()), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_SASL_PORT: String(await freePort()), KAFKA_HEAP: '256m', KAFKA_SASL_LOCAL_USER: USER, KAFKA_SASL_LOCAL_PASSWORD: PASSWORD };
+  launcherEnv = {
+    ...rest,
+    KAFKA_PORT: String(await freePort()),
+    KAFKA_CONTROLLER_PORT: String(await freePort()),
+    KAFKA_SASL_PORT: String(await freePort()),
+    KAFKA_SSL_PORT: String(await freePort()),
+    KAFKA_HEAP: '256m',
+    KAFKA_SASL_LOCAL_USER: USER,
+    KAFKA_SASL_LOCAL_PASSWORD: PASSWORD,
+  };
   const started = await launcher.start(launcherEnv);
   saslBrokers = started.saslBrokers as string;
+  tls = { brokers: started.sslBrokers as string, caFile: started.sslCaFile as string };
   // The platform's probe reads through the plain listener of the same broker; the services log in through SASL.
   process.env.KAFKA_BROKERS = started.brokers;
   platform = await startPlatform({ env: saslEnv(), watch: ['xero.connection.connected'] });
@@ -118,6 +129,46 @@ describe('Kafka with SASL/SCRAM', () => {
   });
 });
 
+// The same broker's TLS listener (KAFKA_SSL_PORT), with the certificates the launcher made at its start.
+describe('Kafka over TLS', () => {
+  it("runs a service through the TLS listener, trusting only the launcher's CA", async () => {
+    expect(tls.brokers).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(fs.readFileSync(tls.caFile, 'utf8')).toContain('BEGIN CERTIFICATE');
+    // TLS alone: the SCRAM user belongs to the SASL listener.
+    const { KAFKA_SASL_MECHANISM: _mechanism, KAFKA_SASL_USERNAME: _user, KAFKA_SASL_PASSWORD: _password, ...plainEnv } = baseEnv();
+    const service = await startServiceProcess({
+      entry: 'apps/connections/src/main.ts',
+      port: await freePort(),
+      env: { ...plainEnv, KAFKA_BROKERS: tls.brokers, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: tls.caFile },
+    });
+    extra.push(service);
+    const ready = await fetch(`${service.url}/health/ready`).then((r) => r.json());
+    expect(ready).toMatchObject({ status: 'ok', details: { kafka: { status: 'up' } } });
+    // Without the CA the broker's certificate is not trusted: the listener really speaks TLS with that certificate.
+    const untrusting = new Kafka({
+      clientId: uniqueId('check-'),
+      brokers: [tls.brokers],
+      ssl: true,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3_000,
+      retry: { retries: 0 },
+    }).admin();
+    await expect(untrusting.connect()).rejects.toThrow(/certificate/i);
+    const trusting = new Kafka({
+      clientId: uniqueId('check-'),
+      brokers: [tls.brokers],
+      ssl: { ca: [fs.readFileSync(tls.caFile, 'utf8')] },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await trusting.connect();
+    try {
+      expect((await trusting.describeCluster()).brokers).toHaveLength(1);
+    } finally {
+      await trusting.disconnect();
+    }
+  });
+});
+
 describe('KAFKA_CREATE_TOPICS=false', () => {
   it('refuses to start while topics are missing, and names every one of them', async () => {
     const prefix = `${uniqueId('absent-')}.`;
@@ -135,7 +186,11 @@ describe('KAFKA_CREATE_TOPICS=false', () => {
   });
 
   it('starts when its topics exist already', async () => {
-    const service = await startServiceProcess({ entry: 'apps/payments/src/main.ts', port: await freePort(), env: { ...baseEnv(), ...saslEnv(), KAFKA_CREATE_TOPICS: 'false' } });
+    const service = await startServiceProcess({
+      entry: 'apps/payments/src/main.ts',
+      port: await freePort(),
+      env: { ...baseEnv(), ...saslEnv(), KAFKA_CREATE_TOPICS: 'false' },
+    });
     extra.push(service);
     expect(service.output()).not.toContain('created topics');
   });

@@ -1,7 +1,9 @@
 import { createTestDatabase, ensureKafka, freePort, REPO_ROOT, ServiceProcess, startServiceProcess, uniqueId } from '@ledgerline/testing';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 
 jest.setTimeout(180_000);
 
@@ -143,5 +145,42 @@ describe('every service', () => {
     expect(line.msg).toContain('PORT must be a whole number');
     expect(line.msg).toContain('KAFKA_BROKERS must be host:port[,host:port...]');
     expect(line.msg).toContain('EVENT_MAX_ATTEMPTS must not be less than 1');
+  });
+});
+
+// Uses the services the boot cases above started, rather than starting them again.
+describe('the Prometheus alert rules (k8s/monitoring)', () => {
+  it('use only metrics that the running services expose on /metrics', async () => {
+    const rule = parse(readFileSync(path.join(REPO_ROOT, 'k8s/monitoring/prometheus-rules.yaml'), 'utf8')) as {
+      spec: { groups: { rules: { alert: string; expr: string }[] }[] };
+    };
+    const rules = rule.spec.groups.flatMap((group) => group.rules);
+    const used = new Set(rules.flatMap((r) => r.expr.match(/\bledgerline_[a-z0-9_]+/g) ?? []));
+    expect([...used].sort()).toEqual([
+      'ledgerline_consumer_lag_messages',
+      'ledgerline_events_dead_lettered_total',
+      'ledgerline_outbox_lag_seconds',
+      'ledgerline_xero_connections',
+      'ledgerline_xero_rate_limited_total',
+    ]);
+
+    expect(running).toHaveLength(SERVICES.length);
+    const exposed = new Set<string>();
+    for (const service of running) {
+      const response = await fetch(`${service.url}/metrics`);
+      expect(response.status).toBe(200);
+      for (const match of (await response.text()).matchAll(/^# TYPE (\S+) /gm)) exposed.add(match[1]);
+    }
+    expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
+    // And the rest of what an on-call person reads.
+    for (const name of [
+      'ledgerline_events_consumed_total',
+      'ledgerline_xero_calls_total',
+      'ledgerline_xero_budget_wait_seconds',
+      'ledgerline_documents',
+      'ledgerline_xero_operations',
+      'ledgerline_outbox_unsent_events',
+    ])
+      expect(exposed).toContain(name);
   });
 });

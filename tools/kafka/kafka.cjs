@@ -17,6 +17,10 @@
  * trying the services' KAFKA_SASL_* settings) with one user, KAFKA_SASL_LOCAL_USER / KAFKA_SASL_LOCAL_PASSWORD
  * (ledgerline / ledgerline-local-password). SCRAM credentials live in the KRaft metadata and are written when
  * storage is formatted, so such a node keeps its own data directory. Without it the broker is as before.
+ *
+ * KAFKA_SSL_PORT adds a TLS listener (SSL, server authentication only) on that port, for trying the services'
+ * KAFKA_SSL / KAFKA_SSL_CA_FILE settings. A throw-away CA and a certificate for 127.0.0.1 are made with openssl at
+ * start, in <node's directory>/tls: ca.crt is the file to give KAFKA_SSL_CA_FILE. Without it, nothing changes.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -37,14 +41,20 @@ function settings(env = process.env) {
   const heap = env.KAFKA_HEAP ?? '512m';
   if (!/^\d+[mg]$/i.test(heap)) throw new LauncherError(`KAFKA_HEAP must look like 512m or 1g, got "${heap}"`);
   const sasl = env.KAFKA_SASL_PORT ? saslSettings(env, port, controllerPort) : undefined;
+  const sslPort = env.KAFKA_SSL_PORT ? parsePort('KAFKA_SSL_PORT', env.KAFKA_SSL_PORT) : undefined;
+  if (sslPort !== undefined && [port, controllerPort, sasl?.port].includes(sslPort)) {
+    throw new LauncherError(`KAFKA_SSL_PORT must differ from KAFKA_PORT, KAFKA_CONTROLLER_PORT and KAFKA_SASL_PORT, got ${sslPort}`);
+  }
+  const runDir = path.join(cache, 'kafka', sasl ? `node-${port}-sasl-${sasl.port}` : `node-${port}`);
   return {
     port,
     controllerPort,
     heap,
     sasl,
+    ssl: sslPort === undefined ? undefined : { port: sslPort, dir: path.join(runDir, 'tls') },
     mavenRepo: env.KAFKA_MAVEN_REPO,
     libs: path.join(cache, 'kafka', KAFKA_VERSION, 'libs'),
-    runDir: path.join(cache, 'kafka', sasl ? `node-${port}-sasl-${sasl.port}` : `node-${port}`),
+    runDir,
   };
 }
 
@@ -100,16 +110,46 @@ function saslProperties(sasl) {
   ];
 }
 
+/** The TLS listener's settings: the broker's key and certificate chain as one PEM file (made by makeCertificates). */
+function sslProperties(ssl) {
+  if (!ssl) return [];
+  return ['listener.name.ssl.ssl.keystore.type=PEM', `listener.name.ssl.ssl.keystore.location=${path.join(ssl.dir, 'broker.pem')}`, 'listener.name.ssl.ssl.client.auth=none'];
+}
+
+/**
+ * A new CA and a broker certificate for 127.0.0.1 signed by it, every start (they are test credentials; the CA's key
+ * is thrown away). ca.crt is what clients trust.
+ */
+function makeCertificates(ssl) {
+  fs.rmSync(ssl.dir, { recursive: true, force: true });
+  fs.mkdirSync(ssl.dir, { recursive: true });
+  const file = (name) => path.join(ssl.dir, name);
+  const run = (args) => {
+    const result = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (result.error) throw new LauncherError(`cannot run openssl (needed for KAFKA_SSL_PORT): ${result.error.message}`);
+    if (result.status !== 0) throw new LauncherError(`openssl ${args[0]} failed: ${result.stderr}`);
+  };
+  fs.writeFileSync(file('broker.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=Ledgerline local Kafka CA', '-keyout', file('ca.key'), '-out', file('ca.crt')]);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', file('broker.key'), '-out', file('broker.csr')]);
+  run(['x509', '-req', '-in', file('broker.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '30', '-extfile', file('broker.ext'), '-out', file('broker.crt')]);
+  // Kafka's PEM key store wants an unencrypted PKCS#8 key followed by the certificate chain.
+  run(['pkcs8', '-topk8', '-nocrypt', '-in', file('broker.key'), '-out', file('broker.pk8')]);
+  fs.writeFileSync(file('broker.pem'), fs.readFileSync(file('broker.pk8'), 'utf8') + fs.readFileSync(file('broker.crt'), 'utf8') + fs.readFileSync(file('ca.crt'), 'utf8'));
+  for (const name of ['ca.key', 'ca.srl', 'broker.key', 'broker.csr', 'broker.pk8', 'broker.ext']) fs.rmSync(file(name), { force: true });
+}
+
 function serverProperties(s) {
-  const saslListener = s.sasl ? `,SASL_PLAINTEXT://127.0.0.1:${s.sasl.port}` : '';
+  const saslListener = (s.sasl ? `,SASL_PLAINTEXT://127.0.0.1:${s.sasl.port}` : '') + (s.ssl ? `,SSL://127.0.0.1:${s.ssl.port}` : '');
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${s.controllerPort}`,
     `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}${saslListener}`,
     `advertised.listeners=PLAINTEXT://127.0.0.1:${s.port}${saslListener}`,
-    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${s.sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}`,
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${s.sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}${s.ssl ? ',SSL:SSL' : ''}`,
     ...saslProperties(s.sasl),
+    ...sslProperties(s.ssl),
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${path.join(s.runDir, 'data')}`,
@@ -309,24 +349,30 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   const s = settings(env);
   const brokers = `127.0.0.1:${s.port}`;
   const saslBrokers = s.sasl ? `127.0.0.1:${s.sasl.port}` : undefined;
-  const answer = (started) => ({ brokers, started, ...(saslBrokers ? { saslBrokers } : {}) });
+  const sslBrokers = s.ssl ? `127.0.0.1:${s.ssl.port}` : undefined;
+  const answer = (started) => ({ brokers, started, ...(saslBrokers ? { saslBrokers } : {}), ...(sslBrokers ? { sslBrokers, sslCaFile: path.join(s.ssl.dir, 'ca.crt') } : {}) });
   if (await brokerAnswers(s.port)) {
     if (s.sasl && !(await portOpen(s.sasl.port))) {
       throw new LauncherError(`a broker without the SASL listener already answers on ${brokers}: stop it (kafka.cjs stop) or choose another KAFKA_PORT`);
+    }
+    if (s.ssl && !(await portOpen(s.ssl.port))) {
+      throw new LauncherError(`a broker without the TLS listener already answers on ${brokers}: stop it (kafka.cjs stop) or choose another KAFKA_PORT`);
     }
     log(`a broker already answers on ${brokers}; reusing it`);
     return answer(false);
   }
   if (await portOpen(s.port)) throw new LauncherError(`port ${s.port} is taken by something that is not a Kafka broker`);
   if (s.sasl && (await portOpen(s.sasl.port))) throw new LauncherError(`KAFKA_SASL_PORT ${s.sasl.port} is taken`);
+  if (s.ssl && (await portOpen(s.ssl.port))) throw new LauncherError(`KAFKA_SSL_PORT ${s.ssl.port} is taken`);
   resolveJars(s);
+  if (s.ssl) makeCertificates(s.ssl);
   const props = formatStorage(s);
   const marks = outputMarks(s);
   const out = fs.openSync(path.join(s.runDir, 'broker.out'), 'a');
   const child = spawn('java', java(s, 'kafka.Kafka', [props]), { detached: true, stdio: ['ignore', out, out] });
   fs.writeFileSync(path.join(s.runDir, 'broker.pid'), String(child.pid));
   child.unref();
-  log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}${saslBrokers ? `, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on ${saslBrokers} for user "${s.sasl.username}"` : ''}`);
+  log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}${saslBrokers ? `, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on ${saslBrokers} for user "${s.sasl.username}"` : ''}${sslBrokers ? `, TLS on ${sslBrokers} (CA: ${path.join(s.ssl.dir, 'ca.crt')})` : ''}`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const errors = startupErrors(s, marks);
@@ -335,7 +381,7 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
       fs.rmSync(path.join(s.runDir, 'broker.pid'), { force: true });
       throw new LauncherError(`the broker failed to start${startupFailure(errors)}; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
     }
-    if ((await brokerAnswers(s.port, 1000)) && (!s.sasl || (await portOpen(s.sasl.port)))) {
+    if ((await brokerAnswers(s.port, 1000)) && (!s.sasl || (await portOpen(s.sasl.port))) && (!s.ssl || (await portOpen(s.ssl.port)))) {
       log(`ready on ${brokers}`);
       return answer(true);
     }
@@ -383,7 +429,7 @@ async function main(command) {
   }
 }
 
-module.exports = { start, stop, brokerAnswers, settings, newClusterId, KAFKA_VERSION, LauncherError };
+module.exports = { start, stop, brokerAnswers, settings, serverProperties, newClusterId, KAFKA_VERSION, LauncherError };
 
 if (require.main === module) {
   main(process.argv[2]).then(

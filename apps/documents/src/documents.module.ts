@@ -38,6 +38,7 @@ import { QuoteCreateKind } from './quotes/quote-create.kind';
 import { QuoteMarkInvoicedKind } from './quotes/quote-mark-invoiced.kind';
 import { QuotePollKind } from './quotes/quote-poll.kind';
 import { QuoteWatcher } from './quotes/quote-watcher.service';
+import { DocumentsMetrics } from './document-records/documents-metrics';
 
 /** The kinds that create a document in Xero, one per document type (its other differences are in document-types.ts). */
 const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrderCreateKind];
@@ -53,6 +54,7 @@ const DOCUMENT_CREATE_KINDS = [InvoiceCreateKind, QuoteCreateKind, PurchaseOrder
   ],
   controllers: [DocumentRequestsConsumer, DocumentCancelsConsumer, ContactMappingsConsumer, JobsConsumer, ManualSyncConsumer, DocumentsController, JobsController, JobMappingsController],
   providers: [
+    DocumentsMetrics,
     DocumentRecords,
     DocumentQueue,
     ContactMappings,

@@ -13,3 +13,7 @@ export * from './consumer/event-handling.exception';
 export * from './database/database-unavailable';
 export * from './database/retry-while-database-unavailable';
 export * from './kafka/kafka-security';
+export * from './outbox/outbox-trace-context.migration';
+export * from './tracing/trace-context';
+export * from './metrics/metric';
+export * from './metrics/messaging-metrics';

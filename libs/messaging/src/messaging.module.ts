@@ -5,6 +5,7 @@ import { EventConsumer } from './consumer/event-consumer.service';
 import { KafkaConnection } from './kafka/kafka-connection.service';
 import { KafkaHealthIndicator } from './kafka/kafka.health';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { MessagingMetrics } from './metrics/messaging-metrics';
 import { EventPublisher } from './outbox/event-publisher.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 
@@ -43,6 +44,7 @@ export class MessagingModule implements BeforeApplicationShutdown, OnApplication
         DeadLetterPublisher,
         EventConsumer,
         KafkaHealthIndicator,
+        MessagingMetrics,
       ],
       exports: [MESSAGING_OPTIONS, KafkaConnection, OutboxRelay, EventPublisher, EventConsumer, KafkaHealthIndicator],
     };

@@ -4,7 +4,7 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DLQ_HEADERS, EventPublisher, messagingTablesSql, MessagingModule, OutboxRelay } from '../src';
+import { DLQ_HEADERS, EventPublisher, messagingTablesSql, MessagingModule, OutboxRelay, outboxTraceContextMigration } from '../src';
 
 jest.setTimeout(90_000);
 
@@ -39,6 +39,9 @@ beforeAll(async () => {
   for (const schema of ['publisher', 'ledger']) {
     await setup.query(`CREATE SCHEMA "${schema}"`);
     for (const statement of messagingTablesSql(schema).up) await setup.query(statement);
+    const runner = setup.createQueryRunner();
+    await new (outboxTraceContextMigration(schema))().up(runner);
+    await runner.release();
   }
   await setup.query(`CREATE TABLE "ledger"."notes" ("id" SERIAL PRIMARY KEY, "event_id" UUID NOT NULL, "client_id" TEXT NOT NULL, "attempt" INT NOT NULL)`);
   await setup.destroy();

@@ -54,7 +54,7 @@ export class KafkaProbe {
     return eventually(what, () => this.messages.find(predicate), timeoutMs);
   }
 
-  async send(topic: string, messages: { key?: string; value: string | Buffer | null }[]): Promise<void> {
+  async send(topic: string, messages: { key?: string; value: string | Buffer | null; headers?: Record<string, string> }[]): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
       await this.producer.connect();

@@ -20,3 +20,4 @@ export * from './client/create-xero-client';
 export * from './nest/xero-client.module';
 export * from './config/xero-caller-config';
 export * from './client/call-meter';
+export * from './metrics/xero-metrics';

@@ -7,3 +7,5 @@ export * from './operations-engine.providers';
 export * from './domain/call-failure';
 export * from './domain/dispatch-plan';
 export * from './domain/resend-policy';
+export * from './operations-trace-context.migration';
+export * from './operations-metrics';

@@ -11,6 +11,8 @@ export interface Operation<Body> {
   body: Body;
   correlationId: string;
   causationId: string | null;
+  /** The W3C traceparent of the trace it was recorded in; its call and outcome events continue that trace. */
+  traceParent?: string | null;
 }
 
 /** What Xero said about one element of a call, in request order. */

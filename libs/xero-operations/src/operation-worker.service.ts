@@ -1,7 +1,8 @@
 import { Failure } from '@ledgerline/contracts';
-import { EventPublisher, retryWhileDatabaseUnavailable } from '@ledgerline/messaging';
+import { contextOfTraceParent, EventPublisher, retryWhileDatabaseUnavailable } from '@ledgerline/messaging';
 import { idempotencyKey, meterXeroCalls } from '@ledgerline/xero-client';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { classifyCallFailure, mayHaveReachedXero } from './domain/call-failure';
 import { batchKeyParts, planDispatch, resendDelayMs } from './domain/dispatch-plan';
 import { mustLookUpBeforeResend } from './domain/resend-policy';
@@ -13,6 +14,7 @@ const SHUTDOWN_GRACE_MS = 5_000;
 /** Even when nudged constantly (a burst of requests), look for work at most this often. */
 const MIN_PAUSE_MS = 10;
 const PRUNE_EVERY_MS = 3_600_000;
+const tracer = trace.getTracer('@ledgerline/xero-operations');
 
 /** Runs one kind's call and measures it: the calls it used, Xero's last status and its duration. */
 async function measured<T>(
@@ -150,12 +152,42 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private launch(batch: ClaimedBatch, resend: boolean): void {
-    const done = this.process(batch, resend).finally(() => {
+    const done = this.traced(batch, () => this.process(batch, resend)).finally(() => {
       this.inFlight.delete(batch.id);
       this.publisher.flush();
       this.nudge();
     });
     this.inFlight.set(batch.id, { leaseToken: batch.leaseToken, done });
+  }
+
+  /**
+   * Runs a batch's trip to Xero as a span of the trace its first operation was recorded in, linked to the
+   * traces of the others (a batch carries operations from many requests). The HTTP spans of the calls, and
+   * the outcome events, are part of that trace; each operation's outcome also continues its own trace.
+   */
+  private traced(batch: ClaimedBatch, work: () => Promise<void>): Promise<void> {
+    const [first, ...others] = batch.operations;
+    const links: Link[] = others
+      .filter((operation) => operation.traceParent)
+      .map((operation) => trace.getSpanContext(contextOfTraceParent(operation.traceParent)))
+      .filter((spanContext) => spanContext !== undefined)
+      .map((spanContext) => ({ context: spanContext }));
+    const attributes = {
+      'ledgerline.company_id': batch.companyId,
+      'ledgerline.operation.kind': batch.kind,
+      'ledgerline.operation.count': batch.operations.length,
+      'ledgerline.batch.id': batch.id,
+    };
+    return tracer.startActiveSpan(`xero ${batch.kind}`, { kind: SpanKind.INTERNAL, links, attributes }, contextOfTraceParent(first?.traceParent), async (span) => {
+      try {
+        await work();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
   }
 
   private label(batch: ClaimedBatch): string {

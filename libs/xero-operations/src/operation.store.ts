@@ -1,5 +1,5 @@
 import { Failure, Topics } from '@ledgerline/contracts';
-import { assertSchemaName, EventPublisher, MESSAGING_OPTIONS, MessagingOptions } from '@ledgerline/messaging';
+import { activeTraceParent, assertSchemaName, EventPublisher, MESSAGING_OPTIONS, MessagingOptions, withTraceParent } from '@ledgerline/messaging';
 import { queryRows } from '@ledgerline/platform';
 import { idempotencyKey } from '@ledgerline/xero-client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -73,6 +73,7 @@ interface OperationRow {
   body: unknown;
   correlation_id: string;
   causation_id: string | null;
+  trace_parent: string | null;
 }
 
 const lease = (param: string) => `now() + make_interval(secs => ${param}::double precision / 1000)`;
@@ -85,6 +86,7 @@ const toOperation = (row: OperationRow): Operation<unknown> => ({
   body: row.body,
   correlationId: row.correlation_id,
   causationId: row.causation_id,
+  traceParent: row.trace_parent,
 });
 
 /**
@@ -112,13 +114,13 @@ export class OperationStore {
     };
   }
 
-  /** Records an operation inside the caller's transaction; the worker sends it once that commits. */
+  /** Records an operation inside the caller's transaction, with the caller's trace; the worker sends it once that commits. */
   async record<Body>(tx: EntityManager, kind: OperationKind<Body, unknown>, operation: NewOperation<Body>): Promise<string> {
     const id = randomUUID();
     await tx.query(
-      `INSERT INTO ${this.t.operations} ("id", "company_id", "kind", "target", "body", "status", "ready_at", "correlation_id", "causation_id")
-       VALUES ($1, $2, $3, $4, $5, 'pending', now(), $6, $7)`,
-      [id, operation.companyId, kind.name, operation.target, JSON.stringify(operation.body), operation.correlationId, operation.causationId ?? null],
+      `INSERT INTO ${this.t.operations} ("id", "company_id", "kind", "target", "body", "status", "ready_at", "correlation_id", "causation_id", "trace_parent")
+       VALUES ($1, $2, $3, $4, $5, 'pending', now(), $6, $7, $8)`,
+      [id, operation.companyId, kind.name, operation.target, JSON.stringify(operation.body), operation.correlationId, operation.causationId ?? null, activeTraceParent()],
     );
     return id;
   }
@@ -182,7 +184,7 @@ export class OperationStore {
     );
     if (rows.length === 0) return [];
     const operations: OperationRow[] = await this.dataSource.query(
-      `SELECT "id", "company_id", "kind", "target", "body", "correlation_id", "causation_id" FROM ${this.t.operations} WHERE "id" = ANY($1::uuid[])`,
+      `SELECT "id", "company_id", "kind", "target", "body", "correlation_id", "causation_id", "trace_parent" FROM ${this.t.operations} WHERE "id" = ANY($1::uuid[])`,
       [rows.flatMap((r) => r.operation_ids)],
     );
     const byId = new Map(operations.map((o) => [o.id, toOperation(o)]));
@@ -233,7 +235,7 @@ export class OperationStore {
       // A target's operations reach Xero one at a time, in the order they were recorded: none joins a batch
       // while an earlier one for the same record is still on its way.
       const rows: OperationRow[] = await tx.query(
-        `SELECT o."id", o."company_id", o."kind", o."target", o."body", o."correlation_id", o."causation_id" FROM ${this.t.operations} o
+        `SELECT o."id", o."company_id", o."kind", o."target", o."body", o."correlation_id", o."causation_id", o."trace_parent" FROM ${this.t.operations} o
          WHERE o."company_id" = $1 AND o."kind" = $2 AND o."status" = 'pending' AND o."batch_id" IS NULL
            AND NOT EXISTS (
              SELECT 1 FROM ${this.t.operations} f
@@ -321,7 +323,7 @@ export class OperationStore {
             `UPDATE ${this.t.operations} SET "status" = 'succeeded', "result" = $2, "failure" = NULL, "completed_at" = now(), "updated_at" = now() WHERE "id" = $1`,
             [operation.id, JSON.stringify(answer.result ?? null)],
           );
-          await kind.succeeded(tx, operation, answer.result);
+          await withTraceParent(operation.traceParent, () => kind.succeeded(tx, operation, answer.result));
           applied.push({
             operation,
             outcome: options.found ? 'found_in_xero' : 'succeeded',
@@ -329,7 +331,7 @@ export class OperationStore {
           });
         } else {
           await this.markFailed(tx, operation, answer.failure);
-          await kind.failed(tx, operation, answer.failure);
+          await withTraceParent(operation.traceParent, () => kind.failed(tx, operation, answer.failure));
           applied.push({
             operation,
             outcome: 'failed',
@@ -367,7 +369,7 @@ export class OperationStore {
         batch.id,
         JSON.stringify(failure),
       ]);
-      for (const operation of batch.operations) await kind?.retrying?.(tx, operation, failure);
+      for (const operation of batch.operations) await withTraceParent(operation.traceParent, async () => kind?.retrying?.(tx, operation, failure));
       await this.recordAttempt(
         tx,
         batch,
@@ -396,7 +398,7 @@ export class OperationStore {
          WHERE "id" = ANY($1::uuid[])`,
         [parked.map((o) => o.id), JSON.stringify(failure)],
       );
-      for (const operation of parked) await kind.waiting?.(tx, operation, failure);
+      for (const operation of parked) await withTraceParent(operation.traceParent, async () => kind.waiting?.(tx, operation, failure));
       await this.recordAttempt(
         tx,
         batch,

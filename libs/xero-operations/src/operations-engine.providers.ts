@@ -2,6 +2,7 @@ import { Provider, Type } from '@nestjs/common';
 import { OperationKind, OPERATION_KINDS } from './operation-kind';
 import { OperationStore } from './operation.store';
 import { OperationWorker } from './operation-worker.service';
+import { OperationsMetrics } from './operations-metrics';
 import { OPERATIONS_SETTINGS, OperationsEngineSettings } from './operations.config';
 
 /**
@@ -16,5 +17,6 @@ export function operationsEngineProviders(config: Type<OperationsEngineSettings>
     { provide: OPERATION_KINDS, inject: kinds, useFactory: (...registered: OperationKind[]) => registered },
     OperationStore,
     OperationWorker,
+    OperationsMetrics,
   ];
 }

@@ -11,6 +11,7 @@ import { ConnectionsController } from './connections.controller';
 import { ConnectionsService } from './connections.service';
 import { OrganisationSharingController } from './organisation-sharing.controller';
 import { OrganisationSharingService } from './organisation-sharing.service';
+import { ConnectionsMetrics } from './connections-metrics';
 
 /** The REST API for API consumers: connect, choose the organisation, status, disconnect. */
 @Module({
@@ -22,6 +23,6 @@ import { OrganisationSharingService } from './organisation-sharing.service';
     VaultModule,
   ],
   controllers: [ConnectionsController, OrganisationSharingController],
-  providers: [ConnectionsService, OrganisationSharingService, ...codedExceptionFilter(HTTP_STATUS_OF)],
+  providers: [ConnectionsService, OrganisationSharingService, ConnectionsMetrics, ...codedExceptionFilter(HTTP_STATUS_OF)],
 })
 export class ConnectionsModule {}

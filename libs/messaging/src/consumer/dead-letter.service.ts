@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
 import { KafkaConnection } from '../kafka/kafka-connection.service';
-import { kafkaDeadLetterTopic } from '../kafka/topic-names';
+import { contractTopic, kafkaDeadLetterTopic } from '../kafka/topic-names';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { eventsDeadLettered } from '../metrics/messaging-metrics';
 
 export interface DeadLetter {
   topic: string;
@@ -60,6 +61,7 @@ export class DeadLetterPublisher {
         },
       ],
     });
+    eventsDeadLettered.inc({ topic: contractTopic(letter.topic), consumer: letter.consumer });
     this.logger.warn(`dead-lettered ${letter.topic}[${letter.partition}]@${letter.message.offset} to ${topic}: ${reason}`);
   }
 }

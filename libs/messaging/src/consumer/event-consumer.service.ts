@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isConnectionFailure, isDatabaseUnavailable } from '../database/database-unavailable';
 import { contractTopic } from '../kafka/topic-names';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { eventsConsumed } from '../metrics/messaging-metrics';
 import { assertSchemaName } from '../outbox/messaging-tables';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { DeadLetterPublisher } from './dead-letter.service';
@@ -83,6 +84,12 @@ export class EventConsumer implements OnModuleDestroy {
   }
 
   async consume<T extends Topic>(topic: T, context: KafkaContext, handler: EventHandler<T>, options: ConsumeOptions = {}): Promise<ConsumeOutcome> {
+    const outcome = await this.consumeOnce(topic, context, handler, options);
+    eventsConsumed.inc({ topic, outcome });
+    return outcome;
+  }
+
+  private async consumeOnce<T extends Topic>(topic: T, context: KafkaContext, handler: EventHandler<T>, options: ConsumeOptions): Promise<ConsumeOutcome> {
     const message = context.getMessage();
     const kafkaTopicName = context.getTopic();
     const consumer = options.consumer ?? topic;

@@ -76,6 +76,23 @@ export class KafkaConnection implements OnModuleInit {
     this.logger.log(`created topics ${missing.join(', ')}`);
   }
 
+  /** Per topic, the messages `groupId` has not committed yet: the partitions' end offsets minus its committed offsets. */
+  async consumerLag(groupId: string, topics: string[]): Promise<Map<string, number>> {
+    const lag = new Map<string, number>();
+    const committed = await this.admin.fetchOffsets({ groupId, topics });
+    for (const { topic, partitions } of committed) {
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      let behind = 0;
+      for (const end of ends) {
+        const at = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+        // A partition the group never committed on is behind by everything it still holds.
+        behind += Math.max(0, Number(end.high) - (at >= 0 ? at : Number(end.low)));
+      }
+      lag.set(topic, behind);
+    }
+    return lag;
+  }
+
   /** True when the cluster answers a metadata request. */
   async ping(): Promise<boolean> {
     try {

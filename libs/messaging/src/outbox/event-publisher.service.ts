@@ -2,6 +2,7 @@ import { createEvent, EventOrigin, LedgerlineEvent, PayloadOf, Topic } from '@le
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { activeTraceParent } from '../tracing/trace-context';
 import { assertSchemaName } from './messaging-tables';
 import { OutboxRelay } from './outbox-relay.service';
 
@@ -21,28 +22,23 @@ export class EventPublisher {
   }
 
   /** Builds the event and records it in the outbox inside `tx`. */
-  async publish<T extends Topic>(
-    tx: EntityManager,
-    topic: T,
-    companyId: string,
-    payload: PayloadOf<T>,
-    origin?: EventOrigin,
-  ): Promise<LedgerlineEvent<T>> {
+  async publish<T extends Topic>(tx: EntityManager, topic: T, companyId: string, payload: PayloadOf<T>, origin?: EventOrigin): Promise<LedgerlineEvent<T>> {
     const event = createEvent(topic, companyId, payload, origin);
     await this.record(tx, event);
     return event;
   }
 
-  /** Records an already built event in the outbox inside `tx`. */
+  /** Records an already built event in the outbox inside `tx`, with the trace it is written in (the relay publishes it with that). */
   async record(tx: EntityManager, event: LedgerlineEvent): Promise<void> {
     if (!tx.queryRunner?.isTransactionActive) {
       throw new Error('EventPublisher.record needs an EntityManager inside a transaction');
     }
-    await tx.query(`INSERT INTO ${this.table} ("event_id", "topic", "message_key", "payload") VALUES ($1, $2, $3, $4)`, [
+    await tx.query(`INSERT INTO ${this.table} ("event_id", "topic", "message_key", "payload", "trace_parent") VALUES ($1, $2, $3, $4, $5)`, [
       event.id,
       event.type,
       event.companyId,
       JSON.stringify(event),
+      activeTraceParent(),
     ]);
   }
 

@@ -4,6 +4,7 @@ import { isConnectionFailure, isDatabaseUnavailable } from '../database/database
 import { KafkaConnection } from '../kafka/kafka-connection.service';
 import { kafkaTopic } from '../kafka/topic-names';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { TRACEPARENT, withTraceParent } from '../tracing/trace-context';
 import { assertSchemaName } from './messaging-tables';
 
 interface OutboxRow {
@@ -11,6 +12,18 @@ interface OutboxRow {
   topic: string;
   message_key: string;
   payload: unknown;
+  trace_parent: string | null;
+}
+
+/** Consecutive rows written in the same trace (all of them, when nothing is traced), in commit order. */
+export function runsByTrace<T extends { trace_parent: string | null }>(rows: T[]): T[][] {
+  const runs: T[][] = [];
+  for (const row of rows) {
+    const last = runs[runs.length - 1];
+    if (last && last[0].trace_parent === row.trace_parent) last.push(row);
+    else runs.push([row]);
+  }
+  return runs;
 }
 
 const BATCH_SIZE = 500;
@@ -132,33 +145,37 @@ export class OutboxRelay implements OnApplicationBootstrap {
     // On the lock's own session when the loop holds it: if that session died, so did the lock.
     const db = this.lockRunner ?? this.dataSource;
     const rows: OutboxRow[] = await db.query(
-      `SELECT "seq", "topic", "message_key", "payload" FROM "${this.schema}"."outbox"
+      `SELECT "seq", "topic", "message_key", "payload", "trace_parent" FROM "${this.schema}"."outbox"
        WHERE "published_at" IS NULL ORDER BY "seq" LIMIT ${BATCH_SIZE}`,
     );
     if (rows.length === 0) return 0;
-    const byTopic = new Map<string, { key: string; value: string }[]>();
-    for (const row of rows) {
-      const topic = kafkaTopic(row.topic);
-      const messages = byTopic.get(topic) ?? [];
-      messages.push({ key: row.message_key, value: JSON.stringify(row.payload) });
-      byTopic.set(topic, messages);
+    // Each run goes out in the context of the trace its rows were written in, so the producer's span and the
+    // consumer's continue that trace. Untraced rows form one run: one request, as before tracing existed.
+    // Runs are sent one after another, which keeps a company's events in commit order.
+    for (const run of runsByTrace(rows)) {
+      const traceParent = run[0].trace_parent;
+      const byTopic = new Map<string, { key: string; value: string; headers?: Record<string, string> }[]>();
+      for (const row of run) {
+        const topic = kafkaTopic(row.topic);
+        const messages = byTopic.get(topic) ?? [];
+        messages.push({ key: row.message_key, value: JSON.stringify(row.payload), ...(traceParent ? { headers: { [TRACEPARENT]: traceParent } } : {}) });
+        byTopic.set(topic, messages);
+      }
+      await withTraceParent(traceParent, () =>
+        this.kafka.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        }),
+      );
     }
-    await this.kafka.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-    await db.query(`UPDATE "${this.schema}"."outbox" SET "published_at" = now() WHERE "seq" = ANY($1::bigint[])`, [
-      rows.map((row) => row.seq),
-    ]);
+    await db.query(`UPDATE "${this.schema}"."outbox" SET "published_at" = now() WHERE "seq" = ANY($1::bigint[])`, [rows.map((row) => row.seq)]);
     return rows.length;
   }
 
   private async cleanup(): Promise<void> {
     if (Date.now() - this.lastCleanup < 3_600_000) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM "${this.schema}"."outbox" WHERE "published_at" < now() - interval '${RETENTION}'`,
-    );
+    await this.dataSource.query(`DELETE FROM "${this.schema}"."outbox" WHERE "published_at" < now() - interval '${RETENTION}'`);
   }
 
   private async holdLock(): Promise<boolean> {

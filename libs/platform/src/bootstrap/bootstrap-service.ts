@@ -11,6 +11,7 @@ import { dataSourceOptions, ensureSchema } from '../database/database';
 import { setUpApiDocs } from '../http/api-docs';
 import { installProcessGuards } from '../lifecycle/process-guards';
 import { ShutdownState } from '../lifecycle/shutdown-state';
+import { startTracing, stopTracing } from '../tracing/tracing';
 import { PlatformModule } from './platform.module';
 import { DEFAULT_API_VERSION, ServiceDefinition } from './service-definition';
 
@@ -83,13 +84,15 @@ function exitOnSignals(app: INestApplication, service: string, graceMs: number):
     logLine(service, 'info', `${signal}: draining (at most ${graceMs} ms)`);
     const timer = setTimeout(() => fatal(service, `did not drain within ${graceMs} ms; exiting`), graceMs);
     timer.unref();
-    drainServiceApp(app).then(
-      () => {
-        logLine(service, 'info', `${service} drained; exiting`);
-        process.exit(0);
-      },
-      (error: unknown) => fatal(service, `draining failed: ${(error as Error).stack ?? String(error)}`),
-    );
+    drainServiceApp(app)
+      .then(() => stopTracing())
+      .then(
+        () => {
+          logLine(service, 'info', `${service} drained; exiting`);
+          process.exit(0);
+        },
+        (error: unknown) => fatal(service, `draining failed: ${(error as Error).stack ?? String(error)}`),
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -104,6 +107,7 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
     fatal(definition.name, error instanceof ConfigError ? error.message : String(error));
   }
   installProcessGuards((level, message) => logLine(definition.name, level, message));
+  startTracing(definition.name);
   try {
     const app = await createServiceApp(definition, config);
     exitOnSignals(app, definition.name, config.SHUTDOWN_GRACE_MS);

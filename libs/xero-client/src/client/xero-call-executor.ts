@@ -7,6 +7,7 @@ import { fullJitterDelay, sleep } from '../retry/backoff';
 import { AccessTokenProvider } from '../tokens/access-token-provider';
 import { CachingAccessTokenProvider } from '../tokens/caching-access-token-provider';
 import { accessTokenFingerprint } from '../tokens/token-fingerprint';
+import { xeroBudgetWait, xeroCalls, xeroRateLimited } from '../metrics/xero-metrics';
 import { countXeroCall } from './call-meter';
 import { XeroApis, XeroApisForAttempt, createXeroApis } from './xero-apis';
 
@@ -74,7 +75,7 @@ export class XeroCallExecutor {
     let reportedRejection = false;
     for (;;) {
       attempt += 1;
-      const outcome = await this.attempt(companyId, call, rejected);
+      const outcome = await this.attempt(companyId, options.operation, call, rejected);
       if (outcome.ok) return outcome.body;
       const { error, refusal } = outcome;
 
@@ -113,6 +114,7 @@ export class XeroCallExecutor {
 
   private async attempt<T>(
     companyId: string,
+    operation: string,
     call: XeroApiCall<T>,
     rejected?: RejectedToken,
   ): Promise<{ ok: true; body: T } | { ok: false; error: XeroClientException; refusal?: Refusal }> {
@@ -127,21 +129,28 @@ export class XeroCallExecutor {
     // refuse it again, so spare the call.
     if (rejected && token.accessToken === rejected.token) return { ok: false, error: rejected.error };
     let permit;
+    const waiting = xeroBudgetWait.startTimer();
     try {
       permit = await this.deps.budget.acquire(token.tenantId);
     } catch (error) {
       return { ok: false, error: asClientError(error) };
+    } finally {
+      waiting();
     }
     const attemptApis = this.createApis(this.deps.config.apiBaseUrl, token.accessToken, this.deps.config.requestTimeoutMs);
     let observation: BudgetObservation = {};
     try {
       const result = await call({ apis: attemptApis.apis, tenantId: token.tenantId });
       observation = { headers: plainHeaders(result.response?.headers) };
-      countXeroCall(responseStatus(result.response) ?? 200);
+      const status = responseStatus(result.response) ?? 200;
+      countXeroCall(status);
+      xeroCalls.inc({ operation, status: String(status) });
       return { ok: true, body: result.body };
     } catch (thrown) {
       const error = mapXeroError(thrown, { timedOut: attemptApis.timedOut() });
       countXeroCall(error.status);
+      xeroCalls.inc({ operation, status: error.status === undefined ? 'none' : String(error.status) });
+      if (error.status === 429) xeroRateLimited.inc({ operation });
       const failure = readXeroFailure(thrown);
       observation = {
         headers: failure?.headers,
