@@ -154,8 +154,9 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Start sync' }).click();
     const requested = await platform.probe.waitFor('sync.requested for payments', (m) => m.json<{ payload: { scope: string } }>().payload.scope === 'payments');
     expect(requested.key).toBe(companyA);
-    // The payments service reads the company's invoices from the sandbox and reports each page.
-    await page.locator('[data-testid="sync-progress"][data-state="done"]').waitFor({ timeout: 60_000 });
+    // The payments service reads the company's invoices from the sandbox and reports each page. (The contacts sync's
+    // finished progress may still be shown until the page follows the new sync.)
+    await page.locator('[data-testid="sync-progress"][data-state="done"]', { hasText: 'payments' }).waitFor({ timeout: 60_000 });
     const progress = page.getByTestId('sync-progress').first();
     expect(await progress.textContent()).toMatch(/payments done — [1-9]\d* page\(s\) read, \d+ record\(s\) changed, 0 error\(s\)\. Finished\./);
     await page.locator('tr', { hasText: 'payments' }).filter({ hasText: 'done' }).waitFor();
@@ -268,5 +269,10 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await conflicts.locator('tr', { hasText: 'client-1' }).getByText('resolved').waitFor();
     await shot('contact-conflicts');
+    // The kept value reaches Xero with the client's next write.
+    await eventually('the client’s email in Xero', async () => {
+      const contact = (await organisation.contacts()).find((c) => String(c['ContactID']).toLowerCase() === xeroContactId.toLowerCase());
+      return contact?.['EmailAddress'] === 'accounts@harbour-ledgerline.test';
+    }, 30_000, 300);
   });
 });

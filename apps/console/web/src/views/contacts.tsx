@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, query } from '../api';
 import { describe, Field, Pager, Problem, Section, Status, Table, useLoad, when } from '../ui';
 
@@ -198,6 +198,8 @@ function ConflictsSection() {
 function ResolveForm({ conflict, onDone, onCancel }: { conflict: Conflict; onDone: () => void; onCancel: () => void }) {
   const [sides, setSides] = useState<Record<string, Side>>({});
   const [problem, setProblem] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   const missing = conflict.fields.filter((f) => !sides[f.field]).map((f) => f.field);
   return (
     <form
@@ -208,7 +210,9 @@ function ResolveForm({ conflict, onDone, onCancel }: { conflict: Conflict; onDon
         api('POST', `${CONTACTS}/conflicts/${conflict.id}/resolve`, { fields: sides }).then(onDone, (reason: unknown) => setProblem(describe(reason)));
       }}
     >
-      <h3>Resolve the conflict on {conflict.clientId}</h3>
+      <h3 tabIndex={-1} ref={heading}>
+        Resolve the conflict on {conflict.clientId}
+      </h3>
       {conflict.fields.map((f) => (
         <fieldset key={f.field} className="line">
           <legend>{f.field}</legend>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api } from '../api';
 import { describe, Field, Problem, Section, Status, Table, useLoad, when } from '../ui';
 
@@ -52,6 +52,7 @@ function ServicesSection() {
   const [tasks, setTasks] = useState<TaskDraft[]>([blankTask()]);
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const serviceInput = useRef<HTMLInputElement>(null);
   const edit = (i: number, change: Partial<TaskDraft>) => setTasks(tasks.map((task, j) => (j === i ? { ...task, ...change } : task)));
   const save = () => {
     setProblem(null);
@@ -96,7 +97,7 @@ function ServicesSection() {
                   type="button"
                   className="link"
                   aria-label={`Edit ${s.serviceType}`}
-                  onClick={() => (setServiceType(s.serviceType), setTasks(s.tasks.length ? s.tasks.map(draftOf) : [blankTask()]), setProblem(null), setSaved(null))}
+                  onClick={() => (setServiceType(s.serviceType), setTasks(s.tasks.length ? s.tasks.map(draftOf) : [blankTask()]), setProblem(null), setSaved(null), serviceInput.current?.focus())}
                 >
                   Edit
                 </button>
@@ -114,7 +115,7 @@ function ServicesSection() {
       >
         <h3>Save a service mapping (replaces its task list)</h3>
         <Field label="Service type">
-          <input name="serviceType" value={serviceType} onChange={(e) => setServiceType(e.target.value)} required maxLength={100} />
+          <input ref={serviceInput} name="serviceType" value={serviceType} onChange={(e) => setServiceType(e.target.value)} required maxLength={100} />
         </Field>
         {tasks.map((task, i) => (
           <fieldset key={i} className="line">
@@ -190,6 +191,7 @@ function StaffSection() {
           ]}
         />
       )}
+      <h3>Save a staff mapping</h3>
       <form
         className="filters"
         aria-label="Save a staff mapping"
