@@ -268,6 +268,7 @@ describe('the console in a browser', () => {
     await shot('contact-conflict');
     await page.getByRole('button', { name: 'Apply' }).click();
     await conflicts.locator('tr', { hasText: 'client-1' }).getByText('resolved').waitFor();
+    await page.getByRole('region', { name: 'Contact mappings' }).getByText('Nothing here yet.').waitFor();
     await shot('contact-conflicts');
     // The kept value reaches Xero with the client's next write.
     await eventually('the client’s email in Xero', async () => {

@@ -48,11 +48,13 @@ const POLICIES = [
 const shown = (value: unknown): string => (value === undefined || value === null || value === '' ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
 
 export function ContactsView() {
+  // A resolved conflict changes the mappings' "waiting" too.
+  const [resolved, setResolved] = useState(0);
   return (
     <>
       <SettingsSection />
-      <MappingsSection />
-      <ConflictsSection />
+      <MappingsSection resolved={resolved} />
+      <ConflictsSection onResolved={() => setResolved((n) => n + 1)} />
     </>
   );
 }
@@ -112,12 +114,12 @@ function SettingsSection() {
   );
 }
 
-function MappingsSection() {
+function MappingsSection({ resolved }: { resolved: number }) {
   const [filter, setFilter] = useState('linked');
   const [page, setPage] = useState(1);
   const { data, error, reload } = useLoad(
     () => api<{ total: number; items: Mapping[] }>('GET', `${CONTACTS}/mappings${query({ filter, page, pageSize: 25 })}`),
-    [filter, page],
+    [filter, page, resolved],
   );
   return (
     <Section title="Contact mappings" actions={<button onClick={reload}>Refresh</button>}>
@@ -154,7 +156,7 @@ function MappingsSection() {
   );
 }
 
-function ConflictsSection() {
+function ConflictsSection({ onResolved }: { onResolved: () => void }) {
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string | null>(null);
   const { data, error, reload } = useLoad(() => api<{ total: number; items: Conflict[] }>('GET', `${CONTACTS}/conflicts${query({ page, pageSize: 25 })}`), [page]);
@@ -190,7 +192,7 @@ function ConflictsSection() {
           <Pager page={page} pageSize={25} total={data.total} onPage={setPage} />
         </>
       )}
-      {chosen && <ResolveForm key={chosen.id} conflict={chosen} onDone={() => (setOpen(null), reload())} onCancel={() => setOpen(null)} />}
+      {chosen && <ResolveForm key={chosen.id} conflict={chosen} onDone={() => (setOpen(null), reload(), onResolved())} onCancel={() => setOpen(null)} />}
     </Section>
   );
 }
