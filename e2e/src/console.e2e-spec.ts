@@ -1,6 +1,7 @@
 import { Topics } from '@ledgerline/contracts';
 import { bearerToken, eventually, REPO_ROOT, SandboxOrganisation } from '@ledgerline/testing';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,8 +154,9 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Start sync' }).click();
     const requested = await platform.probe.waitFor('sync.requested for payments', (m) => m.json<{ payload: { scope: string } }>().payload.scope === 'payments');
     expect(requested.key).toBe(companyA);
-    // The payments service reads the company's invoices from the sandbox and reports each page.
-    await page.locator('[data-testid="sync-progress"][data-state="done"]').waitFor({ timeout: 60_000 });
+    // The payments service reads the company's invoices from the sandbox and reports each page. (The contacts sync's
+    // finished progress may still be shown until the page follows the new sync.)
+    await page.locator('[data-testid="sync-progress"][data-state="done"]', { hasText: 'payments' }).waitFor({ timeout: 60_000 });
     const progress = page.getByTestId('sync-progress').first();
     expect(await progress.textContent()).toMatch(/payments done — [1-9]\d* page\(s\) read, \d+ record\(s\) changed, 0 error\(s\)\. Finished\./);
     await page.locator('tr', { hasText: 'payments' }).filter({ hasText: 'done' }).waitFor();
@@ -208,5 +210,70 @@ describe('the console in a browser', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('maps a service and a staff member, and resolves a contact conflict field by field, in the page', async () => {
+    await view('job-mappings');
+    const services = page.getByRole('region', { name: 'Service mappings' });
+    await services.getByText('No service type is mapped yet.').waitFor();
+    await page.getByLabel('Service type', { exact: true }).fill('Bookkeeping');
+    await page.getByLabel('Task name').fill('Monthly bookkeeping');
+    await page.getByLabel('Rate').fill('95.001');
+    await page.getByLabel('Charge type').selectOption('TIME');
+    await page.getByLabel('Estimate (minutes)').fill('120');
+    await page.getByRole('button', { name: 'Save service mapping' }).click();
+    await services.getByRole('alert').getByText(/rate must be a non-negative decimal string with at most 2 decimal places/).waitFor();
+    await page.getByLabel('Rate').fill('95.00');
+    await page.getByRole('button', { name: 'Save service mapping' }).click();
+    await page.getByText('Saved the tasks of Bookkeeping.').waitFor();
+    await services.locator('tr', { hasText: 'Bookkeeping' }).getByText('Monthly bookkeeping — TIME 95.00, 120 min').waitFor();
+    expect(await services.getByRole('alert').count()).toBe(0);
+
+    const xeroUserId = randomUUID();
+    await page.getByLabel('Assignee email').fill('sidney@harbour.test');
+    await page.getByLabel('Xero projects user id').fill(xeroUserId);
+    await page.getByLabel('Xero user name (optional)').fill('Sidney Allen');
+    await page.getByRole('button', { name: 'Save staff mapping' }).click();
+    const staffRow = page.getByRole('region', { name: 'Staff mappings' }).locator('tr', { hasText: 'sidney@harbour.test' });
+    await staffRow.waitFor();
+    expect(await staffRow.textContent()).toMatch(new RegExp(`Sidney Allen${xeroUserId}manual`));
+    await shot('job-mappings');
+
+    // A person decides: the same field is then changed in Xero and in Ledgerline.
+    await view('contacts');
+    await page.getByLabel('When a field changed on both sides').selectOption('manual');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    const conflicts = page.getByRole('region', { name: 'Contact conflicts' });
+    await conflicts.getByText('No field has been changed on both sides.').waitFor();
+    const mappings = await get(companyA, '/api/contacts/v1/contacts/mappings?clientId=client-1');
+    const xeroContactId = String(mappings.items[0]['xeroContactId']);
+    const edited = await fetch(`${platform.sandbox.url}/__sandbox/organisations/${organisation.tenantId}/contacts/${xeroContactId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ EmailAddress: 'accounts@harbour-xero.test' }),
+    });
+    expect(edited.status).toBe(200);
+    await publish(platform, Topics.ClientUpserted, companyA, [clientUpserted('client-1', 'Harbour View Cafe', 'accounts@harbour-ledgerline.test')]);
+    const resolve = conflicts.getByRole('button', { name: 'Resolve the conflict on client-1' });
+    await eventually('the open conflict', async () => {
+      if ((await resolve.count()) > 0) return true;
+      await conflicts.getByRole('button', { name: 'Refresh' }).click();
+      return false;
+    }, 30_000, 300);
+    await page.getByLabel('Show').selectOption('conflicted');
+    await page.getByRole('region', { name: 'Contact mappings' }).locator('tr', { hasText: 'client-1' }).getByText('waiting').waitFor();
+    await resolve.click();
+    await page.getByLabel('Keep Ledgerline’s value: accounts@harbour-ledgerline.test').check();
+    await shot('contact-conflict');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await conflicts.locator('tr', { hasText: 'client-1' }).getByText('resolved').waitFor();
+    await page.getByRole('region', { name: 'Contact mappings' }).getByText('Nothing here yet.').waitFor();
+    await shot('contact-conflicts');
+    // The kept value reaches Xero with the client's next write.
+    await eventually('the client’s email in Xero', async () => {
+      const contact = (await organisation.contacts()).find((c) => String(c['ContactID']).toLowerCase() === xeroContactId.toLowerCase());
+      return contact?.['EmailAddress'] === 'accounts@harbour-ledgerline.test';
+    }, 30_000, 300);
   });
 });

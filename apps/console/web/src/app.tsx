@@ -5,6 +5,7 @@ import { completeConnect, ConnectionView } from './views/connection';
 import { ContactsView } from './views/contacts';
 import { DocumentsView } from './views/documents';
 import { ErrorsView } from './views/errors';
+import { JobMappingsView } from './views/job-mappings';
 import { OverviewView } from './views/overview';
 import { SyncLogView } from './views/sync-log';
 import { SyncsView } from './views/syncs';
@@ -20,6 +21,7 @@ const VIEWS = [
   ['connection', 'Xero connection'],
   ['contacts', 'Contacts'],
   ['documents', 'Documents'],
+  ['job-mappings', 'Job mappings'],
   ['sync-log', 'Sync log'],
   ['errors', 'Errors'],
   ['syncs', 'Syncs'],
@@ -118,6 +120,7 @@ export function App() {
         {where.view === 'connection' && <ConnectionView />}
         {where.view === 'contacts' && <ContactsView />}
         {where.view === 'documents' && <DocumentsView openId={where.open} onOpen={(id) => go('documents', id ?? undefined)} />}
+        {where.view === 'job-mappings' && <JobMappingsView />}
         {where.view === 'sync-log' && <SyncLogView />}
         {where.view === 'errors' && <ErrorsView onOpenDocument={(id) => go('documents', id)} />}
         {where.view === 'syncs' && <SyncsView />}
