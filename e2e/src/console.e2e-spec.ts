@@ -62,7 +62,7 @@ describe('the console in a browser', () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledgerline-chromium-'));
     [platform, context] = await Promise.all([
-      startPlatform({ watch: WATCHED, console: true, env: { PAYMENTS_POLL_INTERVAL_MS: '600000' } }),
+      startPlatform({ watch: WATCHED, console: true, env: { PAYMENTS_POLL_INTERVAL_MS: '600000', CONTACTS_POLL_INTERVAL_MS: '600000' } }),
       chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1366, height: 800 } }),
     ]);
     page = context.pages()[0] ?? (await context.newPage());
