@@ -1,65 +1,21 @@
 import { OperationStore, OperationWorker } from '@ledgerline/xero-operations';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DocumentsConfig } from '../config/documents.config';
 import { Tables } from '../database/tables';
+import { DocumentStatusWatcher } from '../document-records/document-status-watcher';
 import { QuotePollKind } from './quote-poll.kind';
 
-/**
- * Xero sends no webhooks for quotes, so a customer's answer is found by polling: every QUOTES_POLL_INTERVAL_MS,
- * each company with a quote still awaiting an answer (SENT in Xero) gets one quote.poll operation, unless one is
- * still unfinished. The engine sends it; the kind announces what changed.
- */
+/** A customer's answer to a quote (ACCEPTED, DECLINED): polled for every company with a quote SENT in Xero. */
 @Injectable()
-export class QuoteWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(QuoteWatcher.name);
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly operations: OperationStore,
-    private readonly worker: OperationWorker,
-    private readonly pollKind: QuotePollKind,
-    @Inject(DocumentsConfig) private readonly config: DocumentsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.round().catch((error: unknown) => this.logger.warn(`quote watch round failed: ${(error as Error).message}`));
-    }, this.config.QUOTES_POLL_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  /** Records one poll per watching company; returns how many were recorded. */
-  async round(): Promise<number> {
-    const recorded = await this.dataSource.transaction(async (tx) => {
-      // One replica at a time decides a round, so two never record a poll for the same company.
-      const [{ locked }]: { locked: boolean }[] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext('documents.quote_watch')) AS "locked"`);
-      if (!locked) return 0;
-      const companies: { company_id: string; modified_since: Date | null }[] = await tx.query(
-        `SELECT d."company_id", w."modified_since" FROM (
-           SELECT DISTINCT "company_id" FROM ${Tables.documents} WHERE "type" = 'quote' AND "status" = 'created' AND "xero_status" = 'SENT'
-         ) d LEFT JOIN ${Tables.quoteWatch} w ON w."company_id" = d."company_id"`,
-      );
-      let count = 0;
-      for (const company of companies) {
-        if ((await this.operations.unfinished(tx, company.company_id, this.pollKind.name, company.company_id)).length > 0) continue;
-        await this.operations.record(tx, this.pollKind, {
-          companyId: company.company_id,
-          target: company.company_id,
-          body: { modifiedSince: company.modified_since === null ? null : new Date(company.modified_since).getTime() },
-          correlationId: randomUUID(),
-        });
-        count += 1;
-      }
-      return count;
+export class QuoteWatcher extends DocumentStatusWatcher {
+  constructor(dataSource: DataSource, operations: OperationStore, worker: OperationWorker, pollKind: QuotePollKind, @Inject(DocumentsConfig) config: DocumentsConfig) {
+    super(dataSource, operations, worker, pollKind, {
+      name: 'quote_watch',
+      type: 'quote',
+      xeroStatuses: ['SENT'],
+      markTable: Tables.quoteWatch,
+      intervalMs: config.QUOTES_POLL_INTERVAL_MS,
     });
-    if (recorded > 0) this.worker.nudge();
-    return recorded;
   }
 }
