@@ -29,6 +29,7 @@ export class OverviewRepository {
         );
         return;
       case Topics.InvoiceCreated: {
+        await this.lockXeroInvoice(tx, company, p['xeroId'] as string);
         await this.invoice(tx, company, p['requestId'] as string, { status: 'raised', at }, {
           xero_id: p['xeroId'], number: p['number'], currency_code: p['currencyCode'], total: p['total'], amount_due: p['amountDue'] ?? p['total'], raised_at: at,
         });
@@ -55,6 +56,7 @@ export class OverviewRepository {
           event.type as string
         ] as string;
         // Without a request id and before its invoice.created, the balance waits under the Xero id (see InvoiceCreated).
+        if (p['requestId'] === undefined) await this.lockXeroInvoice(tx, company, p['xeroInvoiceId'] as string);
         const requestId =
           (p['requestId'] as string | undefined) ?? (await this.requestOfXeroInvoice(tx, company, p['xeroInvoiceId'] as string)) ?? earlyKey(p['xeroInvoiceId'] as string);
         await this.invoice(tx, company, requestId, { status, at }, { xero_id: p['xeroInvoiceId'], total: p['total'], amount_due: p['amountDue'], currency_code: p['currencyCode'] });
@@ -107,6 +109,15 @@ export class OverviewRepository {
       default:
         return;
     }
+  }
+
+  /**
+   * Balances and invoice.created are consumed concurrently. Both take this lock before they look for each other's row,
+   * so the later one always sees what the earlier one wrote (without it, a balance and its invoice.created committing
+   * together would each miss the other and the invoice would be counted twice).
+   */
+  private async lockXeroInvoice(tx: EntityManager, companyId: string, xeroId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`console.invoice:${companyId}:${xeroId}`]);
   }
 
   private async requestOfXeroInvoice(tx: EntityManager, companyId: string, xeroId: string): Promise<string | undefined> {
