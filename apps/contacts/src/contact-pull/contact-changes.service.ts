@@ -55,6 +55,7 @@ export class ContactChanges {
   /** Returns how many contacts changed (announced, reconciled, moved or linked). */
   async apply(tx: EntityManager, companyId: string, contacts: PulledContact[], context: ChangeContext): Promise<number> {
     if (contacts.length === 0) return 0;
+    await this.records.lockCompanyLinks(tx, companyId);
     const ids = contacts.map((c) => c.xeroContactId);
     const settings = await this.records.settings(tx, companyId);
     const snapshots = await this.records.snapshots(tx, companyId, ids);

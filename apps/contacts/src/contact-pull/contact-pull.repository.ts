@@ -198,6 +198,14 @@ export class ContactPullRecords {
     return rows[0]?.status ?? 'ACTIVE';
   }
 
+  /**
+   * A pulled page and a sync's answer are applied by different workers at once. Both take this lock first, so a page
+   * sees every link a sync has made, and a sync never links a contact while a page is deciding it is nobody's.
+   */
+  async lockCompanyLinks(tx: EntityManager, companyId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`contacts.links:${companyId}`]);
+  }
+
   // --- First import ---
 
   /**

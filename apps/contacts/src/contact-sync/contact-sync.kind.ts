@@ -87,6 +87,7 @@ export class ContactSyncKind implements OperationKind<ContactSyncBody, ContactSy
   async succeeded(tx: EntityManager, operation: Operation<ContactSyncBody>, result: ContactSyncResult): Promise<void> {
     const { companyId } = operation;
     const { clientId } = operation.body;
+    await this.records.lockCompanyLinks(tx, companyId);
     if (result.action === 'created' || result.action === 'matched') {
       await this.mappings.insert(tx, {
         companyId,
