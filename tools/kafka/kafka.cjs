@@ -312,8 +312,8 @@ function outputMarks(s) {
   });
 }
 
-/** The error lines the broker wrote since `marks` (a port already in use, say). */
-function startupErrors(s, marks) {
+/** The lines the broker wrote since `marks`, from each of its output files in turn. */
+function outputSince(s, marks) {
   return BROKER_OUTPUT.flatMap((file, i) => {
     let text = '';
     try {
@@ -329,12 +329,23 @@ function startupErrors(s, marks) {
     } catch {
       return [];
     }
-    return text.split('\n').filter((line) => /ERROR|FATAL|Exception|already in use/.test(line)).map((line) => line.trim());
+    return text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
   });
+}
+
+/** The error lines the broker wrote since `marks` (a port already in use, say). */
+function startupErrors(s, marks) {
+  return outputSince(s, marks).filter((line) => /ERROR|FATAL|Exception|already in use/.test(line));
 }
 
 /** A broker that logged a fatal start-up error (it may still be shutting down, or hang doing so). */
 const FATAL_START = /Fatal error during|Exiting Kafka|BindException|Address already in use/;
+
+/** A failure that fresh storage cannot cure. */
+const FREE_PORT_NEEDED = /BindException|Address already in use/;
 
 function startupFailure(errors) {
   return errors.length > 0 ? `: ${errors.slice(-3).join(' | ')}` : '';
@@ -366,28 +377,60 @@ async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   if (s.ssl && (await portOpen(s.ssl.port))) throw new LauncherError(`KAFKA_SSL_PORT ${s.ssl.port} is taken`);
   resolveJars(s);
   if (s.ssl) makeCertificates(s.ssl);
+  const hadData = fs.existsSync(path.join(s.runDir, 'data', 'meta.properties'));
+  const launched = await launch(s, timeoutMs);
+  if (launched.ready) return answer(true);
+  if (!hadData || FREE_PORT_NEEDED.test(launched.failure)) throw new LauncherError(launched.failure);
+  // A node's data is the launcher's own, for development and tests: a node that cannot come back on what an
+  // earlier run left behind starts again from empty storage, once, rather than failing the run.
+  log(`${launched.failure}; this was on the data an earlier run left in ${path.join(s.runDir, 'data')}: starting again on fresh storage`);
+  fs.rmSync(path.join(s.runDir, 'data'), { recursive: true, force: true });
+  const again = await launch(s, timeoutMs);
+  if (again.ready) return answer(true);
+  throw new LauncherError(`${again.failure} (on fresh storage too)`);
+}
+
+/**
+ * Formats storage where needed, starts the broker and waits up to `timeoutMs` for every listener.
+ * A broker that logs a fatal error or exits fails at once; one that is still silent at the deadline is killed.
+ * `failure` says which, with the broker's last words.
+ */
+async function launch(s, timeoutMs) {
   const props = formatStorage(s);
   const marks = outputMarks(s);
   const out = fs.openSync(path.join(s.runDir, 'broker.out'), 'a');
   const child = spawn('java', java(s, 'kafka.Kafka', [props]), { detached: true, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
   fs.writeFileSync(path.join(s.runDir, 'broker.pid'), String(child.pid));
   child.unref();
-  log(`starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}${saslBrokers ? `, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on ${saslBrokers} for user "${s.sasl.username}"` : ''}${sslBrokers ? `, TLS on ${sslBrokers} (CA: ${path.join(s.ssl.dir, 'ca.crt')})` : ''}`);
+  const saslBrokers = s.sasl ? `127.0.0.1:${s.sasl.port}` : undefined;
+  const sslBrokers = s.ssl ? `127.0.0.1:${s.ssl.port}` : undefined;
+  log(
+    `starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on 127.0.0.1:${s.port}${saslBrokers ? `, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on ${saslBrokers} for user "${s.sasl.username}"` : ''}${sslBrokers ? `, TLS on ${sslBrokers} (CA: ${path.join(s.ssl.dir, 'ca.crt')})` : ''}`,
+  );
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const errors = startupErrors(s, marks);
     if (!alive(child.pid) || errors.some((line) => FATAL_START.test(line))) {
-      if (alive(child.pid)) process.kill(child.pid, 'SIGKILL');
-      fs.rmSync(path.join(s.runDir, 'broker.pid'), { force: true });
-      throw new LauncherError(`the broker failed to start${startupFailure(errors)}; see ${path.join(s.runDir, 'broker.out')} and broker.log`);
+      await killed(s, child.pid);
+      return { ready: false, failure: `the broker failed to start${startupFailure(errors)}; see ${path.join(s.runDir, 'broker.out')} and broker.log` };
     }
     if ((await brokerAnswers(s.port, 1000)) && (!s.sasl || (await portOpen(s.sasl.port))) && (!s.ssl || (await portOpen(s.ssl.port)))) {
-      log(`ready on ${brokers}`);
-      return answer(true);
+      log(`ready on 127.0.0.1:${s.port}`);
+      return { ready: true };
     }
     await sleep(300);
   }
-  throw new LauncherError(`the broker did not answer on ${brokers} within ${timeoutMs / 1000}s`);
+  await killed(s, child.pid);
+  const lines = outputSince(s, marks).slice(-5);
+  const tail = lines.length > 0 ? `; its last lines: ${lines.join(' | ')}` : '; it wrote nothing';
+  return { ready: false, failure: `the broker did not answer on 127.0.0.1:${s.port} within ${timeoutMs / 1000}s${tail}` };
+}
+
+async function killed(s, pid) {
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (alive(pid)) await sleep(100);
+  fs.rmSync(path.join(s.runDir, 'broker.pid'), { force: true });
 }
 
 /** Stops the broker this launcher started on the port; returns false when there was none. */

@@ -76,6 +76,16 @@ describe('the Kafka launcher', () => {
     expect(status.status).toBe(1);
   });
 
+  it('starts again on fresh storage when the node cannot come back on the data an earlier run left', () => {
+    const meta = path.join(cache, 'kafka', `node-${port}`, 'data', 'meta.properties');
+    fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').replace(/^node\.id=\d+$/m, 'node.id=7'));
+    const started = run('start');
+    expect(started.status === 0 ? 'started' : started.stderr).toBe('started');
+    expect(started.stderr).toMatch(/the broker failed to start: .*; this was on the data an earlier run left in .*: starting again on fresh storage/);
+    expect(fs.readFileSync(meta, 'utf8')).toMatch(/^node\.id=1$/m);
+    expect(run('stop').status).toBe(0);
+  });
+
   it('launches nothing where KAFKA_BROKERS is set', () => {
     const result = run('start', { KAFKA_BROKERS: 'kafka.example:9092', KAFKA_PORT: String(port + 7) });
     expect(result.status).toBe(0);
