@@ -61,7 +61,8 @@ export class ContactChanges {
     const snapshots = await this.records.snapshots(tx, companyId, ids);
     const links = await this.mappings.byContactIds(tx, companyId, ids);
     const clients = await this.clients.findMany(tx, companyId, [...new Set([...links.values()].map((m) => m.clientId))]);
-    const fresh = contacts.filter((c) => !links.has(c.xeroContactId) && !snapshots.has(c.xeroContactId));
+    // Seen before or not: a client's first sync may have written to its look-alike and not yet recorded the link.
+    const fresh = contacts.filter((c) => !links.has(c.xeroContactId));
     const lookAlikes = await this.records.unlinkedLookAlikes(
       tx,
       companyId,
@@ -87,14 +88,12 @@ export class ContactChanges {
           status: contact.status,
           ...(contact.updatedAt ? { xeroUpdatedAt: contact.updatedAt } : {}),
         });
-        const lookAlike =
-          !previous &&
-          lookAlikes.find(
-            (l) =>
-              l.clientId === contact.contactNumber ||
-              (l.email && l.email.toLowerCase() === contact.fields.emailAddress?.toLowerCase()) ||
-              l.name.toLowerCase() === contact.fields.name?.toLowerCase(),
-          );
+        const lookAlike = lookAlikes.find(
+          (l) =>
+            l.clientId === contact.contactNumber ||
+            (l.email && l.email.toLowerCase() === contact.fields.emailAddress?.toLowerCase()) ||
+            l.name.toLowerCase() === contact.fields.name?.toLowerCase(),
+        );
         if (lookAlike) {
           // The client's own sync links it by the matching rule (number, then email, then name): never a second contact.
           await this.ensureSync(tx, companyId, lookAlike.clientId, context, 'unless_unfinished');
