@@ -12,7 +12,8 @@ async function lint(filePath: string, code: string): Promise<string[]> {
   const eslint = path.join(REPO_ROOT, 'node_modules/eslint/bin/eslint.js');
   const run = spawnSync(process.execPath, [eslint, '--stdin', '--stdin-filename', filePath, '--format', 'json'], { cwd: REPO_ROOT, input: code, encoding: 'utf8' });
   if (run.status !== 0 && run.status !== 1) throw new Error(`eslint failed: ${run.stderr}`);
-  const [result] = JSON.parse(run.stdout) as { messages: { ruleId: string; message: string }[] }[];
+  // Without a cached project graph (no nx command has run yet), @nx/enforce-module-boundaries prints a warning first.
+  const [result] = JSON.parse(run.stdout.slice(run.stdout.indexOf('[{'))) as { messages: { ruleId: string; message: string }[] }[];
   return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
 
