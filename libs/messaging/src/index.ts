@@ -12,6 +12,7 @@ export * from './consumer/dead-letter.service';
 export * from './consumer/event-handling.exception';
 export * from './database/database-unavailable';
 export * from './database/retry-while-database-unavailable';
+export * from './database/database-wakeups';
 export * from './kafka/kafka-security';
 export * from './outbox/outbox-trace-context.migration';
 export * from './tracing/trace-context';

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, DynamicModule, Module, OnApplicationShutdown
 import { TerminusModule } from '@nestjs/terminus';
 import { DeadLetterPublisher } from './consumer/dead-letter.service';
 import { EventConsumer } from './consumer/event-consumer.service';
+import { DatabaseWakeups } from './database/database-wakeups';
 import { KafkaConnection } from './kafka/kafka-connection.service';
 import { KafkaHealthIndicator } from './kafka/kafka.health';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
@@ -39,6 +40,7 @@ export class MessagingModule implements BeforeApplicationShutdown, OnApplication
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         KafkaConnection,
+        DatabaseWakeups,
         OutboxRelay,
         EventPublisher,
         DeadLetterPublisher,
@@ -46,7 +48,7 @@ export class MessagingModule implements BeforeApplicationShutdown, OnApplication
         KafkaHealthIndicator,
         MessagingMetrics,
       ],
-      exports: [MESSAGING_OPTIONS, KafkaConnection, OutboxRelay, EventPublisher, EventConsumer, KafkaHealthIndicator],
+      exports: [MESSAGING_OPTIONS, KafkaConnection, DatabaseWakeups, OutboxRelay, EventPublisher, EventConsumer, KafkaHealthIndicator],
     };
   }
 }

@@ -7,6 +7,8 @@ export interface ProbedMessage {
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
+  /** When the probe read it (epoch ms), for latency figures that must not depend on how often a test looks. */
+  receivedAt: number;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -17,6 +19,7 @@ const toProbed = (topic: string, message: KafkaMessage): ProbedMessage => {
     key: message.key?.toString() ?? null,
     value,
     headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString() ?? ''])),
+    receivedAt: Date.now(),
     json: <T>() => JSON.parse(value ?? 'null') as T,
   };
 };

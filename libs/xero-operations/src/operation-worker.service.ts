@@ -1,10 +1,10 @@
 import { Failure } from '@ledgerline/contracts';
-import { contextOfTraceParent, EventPublisher, retryWhileDatabaseUnavailable } from '@ledgerline/messaging';
+import { contextOfTraceParent, DatabaseWakeups, EventConsumer, EventPublisher, retryWhileDatabaseUnavailable } from '@ledgerline/messaging';
 import { idempotencyKey, meterXeroCalls } from '@ledgerline/xero-client';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { classifyCallFailure, mayHaveReachedXero } from './domain/call-failure';
-import { batchKeyParts, planDispatch, resendDelayMs } from './domain/dispatch-plan';
+import { batchKeyParts, msUntilNextDue, planDispatch, ReadyCompany, resendDelayMs } from './domain/dispatch-plan';
 import { mustLookUpBeforeResend } from './domain/resend-policy';
 import { OPERATIONS_SETTINGS, OperationsEngineSettings } from './operations.config';
 import { ElementAnswer, Operation, OPERATION_KINDS, OperationKind } from './operation-kind';
@@ -13,8 +13,16 @@ import { AttemptRecord, ClaimedBatch, OperationStore } from './operation.store';
 const SHUTDOWN_GRACE_MS = 5_000;
 /** Even when nudged constantly (a burst of requests), look for work at most this often. */
 const MIN_PAUSE_MS = 10;
+/**
+ * How long a company's events must all have been handled before what they recorded is taken as complete rather
+ * than the start of a burst. Messages fetched together are handled back to back, with at most a heartbeat or an
+ * offset commit (one round trip to the broker) between two of them.
+ */
+const SETTLE_MS = 5;
 const PRUNE_EVERY_MS = 3_600_000;
 const tracer = trace.getTracer('@ledgerline/xero-operations');
+
+const formedKey = (kind: string, companyId: string) => `${kind}\u0000${companyId}`;
 
 /** Runs one kind's call and measures it: the calls it used, Xero's last status and its duration. */
 async function measured<T>(
@@ -44,15 +52,22 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
   private running = false;
   private loop?: Promise<void>;
   private nudged = false;
+  private stopListening?: () => void;
   private wake?: () => void;
   private lastRenewal = Date.now();
   private lastPrune = 0;
+  /** When this process last formed a batch, per kind and company: a company that formed one moments ago is busy. */
+  private readonly lastFormed = new Map<string, Date>();
+  /** The worker's next look comes no later than this (a gathering batch's linger ends then), in ms from now. */
+  private lookWithinMs?: number;
 
   constructor(
     @Inject(OPERATIONS_SETTINGS) private readonly settings: OperationsEngineSettings,
     private readonly store: OperationStore,
     private readonly publisher: EventPublisher,
     @Inject(OPERATION_KINDS) kinds: OperationKind[],
+    private readonly wakeups: DatabaseWakeups,
+    private readonly consumer: EventConsumer,
   ) {
     this.kinds = new Map(kinds.map((k) => [k.name, k]));
   }
@@ -68,6 +83,8 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Operations recorded by another process (an API replica, a consumer elsewhere) wake this worker on commit.
+    this.stopListening = this.wakeups.listen(this.store.readyChannel, () => this.nudge());
     this.loop = this.run();
   }
 
@@ -75,6 +92,7 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopListening?.();
     this.wake?.();
     await this.loop;
     let timer: NodeJS.Timeout | undefined;
@@ -93,6 +111,7 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   private async run(): Promise<void> {
     while (this.running) {
+      const roundStartedAt = Date.now();
       try {
         await this.renewLeases();
         await this.fill();
@@ -100,26 +119,33 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
       } catch (error) {
         this.logger.error(`operations round failed: ${(error as Error).message}`);
       }
-      await this.pause();
+      await this.pause(roundStartedAt);
     }
   }
 
-  private pause(): Promise<void> {
-    const ms = this.nudged ? MIN_PAUSE_MS : this.settings.OPERATIONS_INTERVAL_MS;
+  /**
+   * Waits for the next round: the poll interval, or less when a gathering batch falls due sooner. A nudge ends the
+   * wait at once, though rounds start at least MIN_PAUSE_MS apart, so a stream of nudges (a burst of requests)
+   * cannot turn the loop into a busy one.
+   */
+  private pause(roundStartedAt: number): Promise<void> {
+    const earliest = roundStartedAt + MIN_PAUSE_MS;
+    const interval = Math.min(this.settings.OPERATIONS_INTERVAL_MS, this.lookWithinMs ?? Infinity);
+    const nudged = this.nudged;
     this.nudged = false;
+    this.lookWithinMs = undefined;
     return new Promise((resolve) => {
       const finish = () => {
         if (this.wake === wake) this.wake = undefined;
         resolve();
       };
-      let deadline = Date.now() + ms;
-      let timer = setTimeout(finish, ms);
+      let woken = false;
+      let timer = setTimeout(finish, Math.max(0, nudged ? earliest - Date.now() : interval));
       const wake = () => {
-        // A nudge shortens a long pause; a stream of nudges cannot stretch a short one.
-        if (deadline - Date.now() <= MIN_PAUSE_MS) return;
-        deadline = Date.now() + MIN_PAUSE_MS;
+        if (woken) return;
+        woken = true;
         clearTimeout(timer);
-        timer = setTimeout(finish, MIN_PAUSE_MS);
+        timer = setTimeout(finish, Math.max(0, earliest - Date.now()));
       };
       this.wake = wake;
     });
@@ -139,16 +165,44 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
       const companies = byKind.get(kind.name);
       if (!companies) continue;
       const lingerMs = kind.batchSize > 1 ? (kind.lingerMs ?? OPERATIONS_LINGER_MS) : 0;
-      const plan = planDispatch(companies, now, { batchSize: kind.batchSize, lingerMs, slots });
+      const known = companies.map((c) => this.withActivity(kind.name, c, now));
+      const options = { batchSize: kind.batchSize, lingerMs, maxWaitMs: lingerMs > 0 ? this.settings.OPERATIONS_BATCH_MAX_WAIT_MS : 0, slots };
+      const plan = planDispatch(known, now, options);
+      const nextDue = msUntilNextDue(known, now, options);
+      if (nextDue !== undefined) this.lookWithin(nextDue);
       for (const { companyId, size } of plan) {
         // One company's batch that cannot be formed must not hold up the others.
         const batch = await this.store.formBatch(kind.name, companyId, size, OPERATIONS_LEASE_MS).catch((error: Error) => {
           this.logger.error(`could not form a ${kind.name} batch for ${companyId}: ${error.message}`);
           return null;
         });
-        if (batch) this.launch(batch, false);
+        if (!batch) continue;
+        this.lastFormed.set(formedKey(kind.name, companyId), new Date());
+        this.launch(batch, false);
       }
     }
+  }
+
+  /**
+   * What this process knows of a company beyond the table: when it last formed a batch of the kind, and whether
+   * the company's events are still being handled (the rest of a burst on its way). A company whose last event was
+   * handled moments ago is looked at again once it has settled; one still being handled nudges the worker when done.
+   */
+  private withActivity(kind: string, company: ReadyCompany, now: Date): ReadyCompany {
+    const lastFormed = this.lastFormed.get(formedKey(kind, company.companyId));
+    const quietForMs = this.consumer.quietForMs(company.companyId);
+    const arriving = quietForMs < SETTLE_MS;
+    if (arriving && quietForMs > 0) this.lookWithin(SETTLE_MS - quietForMs);
+    return { ...company, arriving, ...(lastFormed ? { lastFormedAt: this.dbTime(lastFormed, now) } : {}) };
+  }
+
+  private lookWithin(ms: number): void {
+    this.lookWithinMs = Math.min(this.lookWithinMs ?? Infinity, ms);
+  }
+
+  /** This process's clock reading `at`, as the database's clock (which the plan compares against) read it. */
+  private dbTime(at: Date, dbNow: Date): Date {
+    return new Date(dbNow.getTime() - (Date.now() - at.getTime()));
   }
 
   private launch(batch: ClaimedBatch, resend: boolean): void {
@@ -325,6 +379,7 @@ export class OperationWorker implements OnApplicationBootstrap, BeforeApplicatio
   private async prune(): Promise<void> {
     if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = Date.now();
+    for (const [key, at] of this.lastFormed) if (Date.now() - at.getTime() > PRUNE_EVERY_MS) this.lastFormed.delete(key);
     const pruned = await this.store.pruneAttempts(this.settings.OPERATIONS_ATTEMPT_RETENTION_DAYS);
     if (pruned > 0) this.logger.log(`dropped ${pruned} attempt record(s) older than ${this.settings.OPERATIONS_ATTEMPT_RETENTION_DAYS} days`);
   }

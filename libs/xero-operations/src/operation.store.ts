@@ -1,5 +1,5 @@
 import { Failure, Topics } from '@ledgerline/contracts';
-import { activeTraceParent, assertSchemaName, EventPublisher, MESSAGING_OPTIONS, MessagingOptions, withTraceParent } from '@ledgerline/messaging';
+import { activeTraceParent, assertSchemaName, EventPublisher, MESSAGING_OPTIONS, MessagingOptions, wakeupChannel, withTraceParent } from '@ledgerline/messaging';
 import { queryRows } from '@ledgerline/platform';
 import { idempotencyKey } from '@ledgerline/xero-client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -100,6 +100,8 @@ export class OperationStore {
   private readonly logger = new Logger(OperationStore.name);
   private readonly schema: string;
   private readonly t: { operations: string; batches: string; attempts: string };
+  /** Notified by every transaction that makes operations ready, so a worker in any process wakes when it commits. */
+  readonly readyChannel: string;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
@@ -112,15 +114,28 @@ export class OperationStore {
       batches: `"${this.schema}"."xero_operation_batches"`,
       attempts: `"${this.schema}"."xero_operation_attempts"`,
     };
+    this.readyChannel = wakeupChannel(this.schema, 'operations');
   }
 
   /** Records an operation inside the caller's transaction, with the caller's trace; the worker sends it once that commits. */
   async record<Body>(tx: EntityManager, kind: OperationKind<Body, unknown>, operation: NewOperation<Body>): Promise<string> {
     const id = randomUUID();
     await tx.query(
-      `INSERT INTO ${this.t.operations} ("id", "company_id", "kind", "target", "body", "status", "ready_at", "correlation_id", "causation_id", "trace_parent")
-       VALUES ($1, $2, $3, $4, $5, 'pending', now(), $6, $7, $8)`,
-      [id, operation.companyId, kind.name, operation.target, JSON.stringify(operation.body), operation.correlationId, operation.causationId ?? null, activeTraceParent()],
+      `WITH "row" AS (
+         INSERT INTO ${this.t.operations} ("id", "company_id", "kind", "target", "body", "status", "ready_at", "correlation_id", "causation_id", "trace_parent")
+         VALUES ($1, $2, $3, $4, $5, 'pending', now(), $6, $7, $8) RETURNING 1)
+       SELECT pg_notify($9, '') FROM "row"`,
+      [
+        id,
+        operation.companyId,
+        kind.name,
+        operation.target,
+        JSON.stringify(operation.body),
+        operation.correlationId,
+        operation.causationId ?? null,
+        activeTraceParent(),
+        this.readyChannel,
+      ],
     );
     return id;
   }
@@ -129,9 +144,11 @@ export class OperationStore {
   async resumeWaiting(tx: EntityManager, companyId: string): Promise<number> {
     const resumed: unknown[] = await queryRows(
       tx,
-      `UPDATE ${this.t.operations} SET "status" = 'pending', "ready_at" = now(), "updated_at" = now()
-       WHERE "company_id" = $1 AND "status" = 'waiting_connection' RETURNING "id"`,
-      [companyId],
+      `WITH "resumed" AS (
+         UPDATE ${this.t.operations} SET "status" = 'pending', "ready_at" = now(), "updated_at" = now()
+         WHERE "company_id" = $1 AND "status" = 'waiting_connection' RETURNING "id")
+       SELECT "id", pg_notify($2, '') FROM "resumed"`,
+      [companyId, this.readyChannel],
     );
     return resumed.length;
   }

@@ -14,9 +14,19 @@ export function WithOperationsEngine<TBase extends ConfigClass>(Base: TBase) {
     @WholeNumber('OPERATIONS_INTERVAL_MS', 10, 60_000)
     OPERATIONS_INTERVAL_MS = 500;
 
-    /** How long a company's first ready operation may wait for others to fill a batch, in ms. */
+    /**
+     * After a company's batch was formed, how long the next one gathers before it goes, in ms: a steady stream of
+     * requests goes in a batch per linger. A request on its own, to a company with nothing on its way, goes at once.
+     */
     @WholeNumber('OPERATIONS_LINGER_MS', 0, 60_000)
     OPERATIONS_LINGER_MS = 250;
+
+    /**
+     * While a company's requests keep arriving (a burst), the longest a ready operation waits for its batch to fill,
+     * in ms. At least one batch per this long goes while a burst lasts; the default is Xero's pace of 60 calls a minute.
+     */
+    @WholeNumber('OPERATIONS_BATCH_MAX_WAIT_MS', 0, 60_000)
+    OPERATIONS_BATCH_MAX_WAIT_MS = 1_000;
 
     /** Xero calls this process has in flight at once (Xero itself allows 5 per organisation). */
     @WholeNumber('OPERATIONS_CONCURRENCY', 1, 64)
@@ -65,6 +75,7 @@ export interface OperationsEngineSettings {
   OPERATIONS_WORKER_ENABLED: boolean;
   OPERATIONS_INTERVAL_MS: number;
   OPERATIONS_LINGER_MS: number;
+  OPERATIONS_BATCH_MAX_WAIT_MS: number;
   OPERATIONS_CONCURRENCY: number;
   OPERATIONS_LEASE_MS: number;
   OPERATIONS_RETRY_BASE_MS: number;

@@ -26,6 +26,13 @@ const DEFAULT_OUTAGE_RETRY_MAX_MS = 5_000;
 /** While the database is away, say so in the log about this often, not on every retry. */
 const OUTAGE_LOG_EVERY_MS = 30_000;
 const PING_TIMEOUT_MS = 2_000;
+/** How long a company's consumer activity is remembered after its last event. */
+const ACTIVITY_KEPT_MS = 60_000;
+
+/** The company a message is about: its key (the outbox and every publisher key events by company). */
+function companyOf(context: KafkaContext): string | undefined {
+  return context.getMessage().key?.toString() || undefined;
+}
 
 /**
  * Thrown instead of handling a message once the service is shutting down: the offset is not committed,
@@ -59,6 +66,9 @@ export class EventConsumer implements OnModuleDestroy {
   private readonly outageRetryMaxMs: number;
   private stopping = false;
   private readonly wakers = new Set<() => void>();
+  /** Per company: events being handled now, and when the last one ended (for `quietForMs`). */
+  private readonly activity = new Map<string, { active: number; lastFinishedAt: number }>();
+  private lastActivityPrune = Date.now();
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -84,9 +94,44 @@ export class EventConsumer implements OnModuleDestroy {
   }
 
   async consume<T extends Topic>(topic: T, context: KafkaContext, handler: EventHandler<T>, options: ConsumeOptions = {}): Promise<ConsumeOutcome> {
-    const outcome = await this.consumeOnce(topic, context, handler, options);
-    eventsConsumed.inc({ topic, outcome });
-    return outcome;
+    const company = companyOf(context);
+    const activity = company === undefined ? undefined : this.activityOf(company);
+    if (activity) activity.active++;
+    try {
+      const outcome = await this.consumeOnce(topic, context, handler, options);
+      eventsConsumed.inc({ topic, outcome });
+      return outcome;
+    } finally {
+      if (activity) {
+        activity.active--;
+        activity.lastFinishedAt = Date.now();
+      }
+    }
+  }
+
+  /**
+   * How long this process has handled no event of the company, in ms (0 while one is being handled, Infinity when
+   * none was lately). Messages fetched together are handled one after another, so a short quiet means the rest of a
+   * burst may still be coming, and a longer one that the company's events have all been handled.
+   */
+  quietForMs(companyId: string): number {
+    const activity = this.activity.get(companyId);
+    if (!activity) return Infinity;
+    return activity.active > 0 ? 0 : Date.now() - activity.lastFinishedAt;
+  }
+
+  private activityOf(companyId: string): { active: number; lastFinishedAt: number } {
+    const now = Date.now();
+    if (now - this.lastActivityPrune > ACTIVITY_KEPT_MS) {
+      this.lastActivityPrune = now;
+      for (const [company, a] of this.activity) if (a.active === 0 && now - a.lastFinishedAt > ACTIVITY_KEPT_MS) this.activity.delete(company);
+    }
+    let activity = this.activity.get(companyId);
+    if (!activity) {
+      activity = { active: 0, lastFinishedAt: 0 };
+      this.activity.set(companyId, activity);
+    }
+    return activity;
   }
 
   private async consumeOnce<T extends Topic>(topic: T, context: KafkaContext, handler: EventHandler<T>, options: ConsumeOptions): Promise<ConsumeOutcome> {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { activeTraceParent } from '../tracing/trace-context';
+import { wakeupChannel } from '../database/database-wakeups';
 import { assertSchemaName } from './messaging-tables';
 import { OutboxRelay } from './outbox-relay.service';
 
@@ -13,12 +14,14 @@ import { OutboxRelay } from './outbox-relay.service';
 @Injectable()
 export class EventPublisher {
   private readonly table: string;
+  private readonly channel: string;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
     private readonly relay: OutboxRelay,
   ) {
     this.table = `"${assertSchemaName(options.schema)}"."outbox"`;
+    this.channel = wakeupChannel(options.schema, 'outbox');
   }
 
   /** Builds the event and records it in the outbox inside `tx`. */
@@ -33,13 +36,12 @@ export class EventPublisher {
     if (!tx.queryRunner?.isTransactionActive) {
       throw new Error('EventPublisher.record needs an EntityManager inside a transaction');
     }
-    await tx.query(`INSERT INTO ${this.table} ("event_id", "topic", "message_key", "payload", "trace_parent") VALUES ($1, $2, $3, $4, $5)`, [
-      event.id,
-      event.type,
-      event.companyId,
-      JSON.stringify(event),
-      activeTraceParent(),
-    ]);
+    // The notification reaches the relay when the transaction commits (Postgres sends one per channel per transaction).
+    await tx.query(
+      `WITH "row" AS (INSERT INTO ${this.table} ("event_id", "topic", "message_key", "payload", "trace_parent") VALUES ($1, $2, $3, $4, $5) RETURNING 1)
+       SELECT pg_notify($6, '') FROM "row"`,
+      [event.id, event.type, event.companyId, JSON.stringify(event), activeTraceParent(), this.channel],
+    );
   }
 
   /** Tells the relay that new rows have committed, so they go out without waiting for its next poll. */

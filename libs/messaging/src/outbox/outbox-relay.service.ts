@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { isConnectionFailure, isDatabaseUnavailable } from '../database/database-unavailable';
+import { DatabaseWakeups, wakeupChannel } from '../database/database-wakeups';
 import { KafkaConnection } from '../kafka/kafka-connection.service';
 import { kafkaTopic } from '../kafka/topic-names';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
@@ -48,6 +49,8 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private nudged = false;
+  private stopListening?: () => void;
   private lockRunner?: QueryRunner;
   private lastCleanup = 0;
   private outageSince?: number;
@@ -56,6 +59,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly dataSource: DataSource,
     private readonly kafka: KafkaConnection,
+    private readonly wakeups: DatabaseWakeups,
   ) {
     this.schema = assertSchemaName(options.schema);
     this.intervalMs = options.relayIntervalMs ?? 250;
@@ -72,18 +76,24 @@ export class OutboxRelay implements OnApplicationBootstrap {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Rows committed by other processes (an API replica, a worker elsewhere) wake the relay that holds the lock.
+    this.stopListening = this.wakeups.listen(wakeupChannel(this.schema, 'outbox'), () => {
+      if (this.lockRunner) this.nudge();
+    });
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopListening?.();
     this.nudge();
     await this.loop;
     this.loop = undefined;
   }
 
-  /** Skips the wait before the next look at the outbox. */
+  /** Skips the wait before the next look at the outbox (a nudge while a batch is being sent counts for after it). */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -105,7 +115,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
         await this.sleep(Math.max(this.intervalMs, 1_000));
         continue;
       }
-      if (sent < BATCH_SIZE) await this.sleep(this.intervalMs);
+      if (sent < BATCH_SIZE && !this.takeNudge()) await this.sleep(this.intervalMs);
     }
     await this.flush();
     await this.releaseLock();
@@ -204,6 +214,12 @@ export class OutboxRelay implements OnApplicationBootstrap {
     if (!runner || runner.isReleased) return;
     await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`${this.schema}.outbox`]).catch(() => undefined);
     await runner.release().catch(() => undefined);
+  }
+
+  private takeNudge(): boolean {
+    const nudged = this.nudged;
+    this.nudged = false;
+    return nudged;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { DataSource, EntityManager } from 'typeorm';
+import { DatabaseWakeups } from '../database/database-wakeups';
 import { KafkaConnection } from '../kafka/kafka-connection.service';
 import { MessagingOptions } from '../messaging.options';
 import { activeTraceParent } from '../tracing/trace-context';
@@ -84,7 +85,7 @@ describe('the relay publishes each row with the traceparent it was written in', 
         },
       },
     } as unknown as KafkaConnection;
-    return { relay: new OutboxRelay(options, dataSource, kafka), sent, marked };
+    return { relay: new OutboxRelay(options, dataSource, kafka, {} as DatabaseWakeups), sent, marked };
   }
 
   it('sends consecutive rows of one trace together, in that trace, with its traceparent header', async () => {

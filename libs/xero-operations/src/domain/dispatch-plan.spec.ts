@@ -1,36 +1,46 @@
-import { batchKeyParts, planDispatch, resendDelayMs } from './dispatch-plan';
+import { batchKeyParts, msUntilNextDue, planDispatch, resendDelayMs } from './dispatch-plan';
 
 const now = new Date('2026-03-01T10:00:00.000Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
 
 describe('planDispatch', () => {
-  const options = { batchSize: 50, lingerMs: 250, slots: 10 };
+  const options = { batchSize: 50, lingerMs: 250, maxWaitMs: 1_000, slots: 10 };
 
-  it('sends full batches at once and holds a partial one until it has lingered', () => {
+  it('sends what a quiet company has at once: full batches and the rest', () => {
+    expect(planDispatch([{ companyId: 'acme', ready: 1, oldestReadyAt: now }], now, options)).toEqual([{ companyId: 'acme', size: 1 }]);
     expect(planDispatch([{ companyId: 'acme', ready: 120, oldestReadyAt: ago(10) }], now, options)).toEqual([
-      { companyId: 'acme', size: 50 },
-      { companyId: 'acme', size: 50 },
-    ]);
-    expect(planDispatch([{ companyId: 'acme', ready: 120, oldestReadyAt: ago(250) }], now, options)).toEqual([
       { companyId: 'acme', size: 50 },
       { companyId: 'acme', size: 50 },
       { companyId: 'acme', size: 20 },
     ]);
+    expect(planDispatch([{ companyId: 'acme', ready: 3, oldestReadyAt: now, lastFormedAt: ago(250) }], now, options)).toEqual([{ companyId: 'acme', size: 3 }]);
   });
 
-  it('holds a lone fresh document, then sends it alone once it has waited long enough', () => {
-    expect(planDispatch([{ companyId: 'acme', ready: 1, oldestReadyAt: ago(100) }], now, options)).toEqual([]);
-    expect(planDispatch([{ companyId: 'acme', ready: 1, oldestReadyAt: ago(300) }], now, options)).toEqual([{ companyId: 'acme', size: 1 }]);
+  it('lets a batch fill while the company\'s requests keep arriving, sending full ones, until the longest wait', () => {
+    const arriving = { companyId: 'acme', arriving: true };
+    expect(planDispatch([{ ...arriving, ready: 120, oldestReadyAt: ago(900) }], now, options)).toEqual([
+      { companyId: 'acme', size: 50 },
+      { companyId: 'acme', size: 50 },
+    ]);
+    expect(planDispatch([{ ...arriving, ready: 20, oldestReadyAt: ago(1_000) }], now, options)).toEqual([{ companyId: 'acme', size: 20 }]);
+  });
+
+  it('paces a steady stream: after a batch was formed, the next gathers for the linger', () => {
+    const streaming = { companyId: 'acme', lastFormedAt: ago(100) };
+    expect(planDispatch([{ ...streaming, ready: 1, oldestReadyAt: ago(10) }], now, options)).toEqual([]);
+    expect(planDispatch([{ ...streaming, ready: 4, oldestReadyAt: ago(250) }], now, options)).toEqual([{ companyId: 'acme', size: 4 }]);
   });
 
   it('holds a partial batch while one of the company is on its way, but never a full one', () => {
-    expect(planDispatch([{ companyId: 'acme', ready: 7, oldestReadyAt: ago(1_000), inFlight: 1 }], now, options)).toEqual([]);
-    expect(planDispatch([{ companyId: 'acme', ready: 57, oldestReadyAt: ago(1_000), inFlight: 1 }], now, options)).toEqual([{ companyId: 'acme', size: 50 }]);
-    expect(planDispatch([{ companyId: 'acme', ready: 7, oldestReadyAt: ago(1_000), inFlight: 0 }], now, options)).toEqual([{ companyId: 'acme', size: 7 }]);
+    expect(planDispatch([{ companyId: 'acme', ready: 7, oldestReadyAt: ago(5_000), inFlight: 1 }], now, options)).toEqual([]);
+    expect(planDispatch([{ companyId: 'acme', ready: 57, oldestReadyAt: ago(5_000), inFlight: 1 }], now, options)).toEqual([{ companyId: 'acme', size: 50 }]);
+    expect(planDispatch([{ companyId: 'acme', ready: 7, oldestReadyAt: ago(5_000), inFlight: 0 }], now, options)).toEqual([{ companyId: 'acme', size: 7 }]);
   });
 
-  it('sends at once when there is no linger', () => {
-    expect(planDispatch([{ companyId: 'acme', ready: 3, oldestReadyAt: now }], now, { ...options, lingerMs: 0 })).toEqual([{ companyId: 'acme', size: 3 }]);
+  it('sends at once when there is no linger, even while requests arrive', () => {
+    expect(planDispatch([{ companyId: 'acme', ready: 3, oldestReadyAt: now, arriving: true }], now, { ...options, lingerMs: 0, maxWaitMs: 0 })).toEqual([
+      { companyId: 'acme', size: 3 },
+    ]);
   });
 
   it('never mixes companies in a batch and shares the slots fairly, longest-waiting first', () => {
@@ -50,6 +60,22 @@ describe('planDispatch', () => {
       { companyId: 'older', size: 10 },
       { companyId: 'busy', size: 50 },
     ]);
+  });
+
+  it('says when the next gathering batch becomes due, leaving out full, due and in-flight companies', () => {
+    const wait = (companies: Parameters<typeof msUntilNextDue>[0]) => msUntilNextDue(companies, now, options);
+    const recently = ago(50);
+    expect(
+      wait([
+        { companyId: 'a', ready: 3, oldestReadyAt: ago(100), lastFormedAt: recently },
+        { companyId: 'b', ready: 4, oldestReadyAt: ago(200), lastFormedAt: recently },
+      ]),
+    ).toBe(50);
+    expect(wait([{ companyId: 'a', ready: 3, oldestReadyAt: ago(100), arriving: true }])).toBe(900);
+    expect(wait([{ companyId: 'a', ready: 3, oldestReadyAt: ago(100), lastFormedAt: recently, inFlight: 1 }])).toBeUndefined();
+    expect(wait([{ companyId: 'a', ready: 100, oldestReadyAt: ago(100), arriving: true }])).toBeUndefined();
+    expect(wait([{ companyId: 'a', ready: 3, oldestReadyAt: ago(100) }])).toBeUndefined();
+    expect(wait([])).toBeUndefined();
   });
 
   it('plans nothing without slots or ready documents', () => {
