@@ -82,8 +82,8 @@ export class DocumentsHarness {
     if (migrated.status !== 0) throw new Error(`${service} migrations failed: ${migrated.stderr}`);
   }
 
-  async startService(service: string): Promise<ServiceProcess> {
-    return startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: await freePort(), env: this.serviceEnv });
+  async startService(service: string, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+    return startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: await freePort(), env: { ...this.serviceEnv, ...env } });
   }
 
   async stop(...others: (ServiceProcess | undefined)[]): Promise<void> {
