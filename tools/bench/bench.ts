@@ -1,20 +1,29 @@
 /*
  * Ledgerline's benchmark: starts what it needs (the repo's Kafka unless KAFKA_BROKERS is set, a fresh database on
- * DATABASE_URL's server, the Xero sandbox, a connections stand-in and the documents service as its own process),
- * runs each scenario against them, and prints one line per figure and a JSON summary. Not part of `npm test`.
+ * DATABASE_URL's server, the Xero sandbox, a connections stand-in and the documents and contacts services as their
+ * own processes), runs each scenario against them, and prints one line per figure and a JSON summary. Not part of
+ * `npm test` (a smoke run of it is).
  *
- *   npm run bench                 every scenario
- *   npm run bench -- --quick      small sizes (a smoke run)
+ *   npm run bench                 every scenario, full sizes
+ *   npm run bench -- --quick      smaller sizes
+ *   npm run bench -- --smoke      tiny sizes: that every scenario still runs, not its figures
+ *
+ * SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=tmp/profiles" npm run bench writes a CPU profile of every service.
  */
 import 'reflect-metadata';
 import { Topics } from '@ledgerline/contracts';
 import { createTopicsAndWait } from '@ledgerline/kafka-admin';
 import { eventually, uniqueId } from '@ledgerline/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import os from 'node:os';
 import { DocumentsHarness } from '../../apps/documents/test/support/documents-harness';
 import { contactsPull } from './contacts-pull';
+import { sampleRss } from './rss';
 
-const quick = process.argv.includes('--quick');
+const smoke = process.argv.includes('--smoke');
+const quick = smoke || process.argv.includes('--quick');
+/** Full, quick and smoke sizes of each scenario. */
+const size = (full: number, quickSize: number, smokeSize: number) => (smoke ? smokeSize : quick ? quickSize : full);
 const figures: Record<string, number> = {};
 
 function report(name: string, value: number, unit: string): void {
@@ -28,7 +37,7 @@ const percentile = (values: number[], p: number) => {
 };
 
 /** Raw kafkajs produce → consume on the same broker: the ceiling the rest is compared with. */
-async function rawKafka(brokers: string, count: number): Promise<void> {
+async function rawKafka(brokers: string, count: number): Promise<number> {
   const kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const topic = uniqueId('bench-raw-');
   const admin = kafka.admin();
@@ -50,9 +59,11 @@ async function rawKafka(brokers: string, count: number): Promise<void> {
     await producer.send({ topic, messages: Array.from({ length: Math.min(500, count - sent) }, (_, i) => ({ key: `k${i % 10}`, value })) });
   }
   await all;
-  report('raw kafkajs produce→consume', count / ((Date.now() - started) / 1000), 'messages/s');
+  const perSecond = count / ((Date.now() - started) / 1000);
+  report('raw kafkajs produce→consume', perSecond, 'messages/s');
   await producer.disconnect();
   await consumer.disconnect();
+  return perSecond;
 }
 
 /**
@@ -86,58 +97,143 @@ async function tripStages(harness: DocumentsHarness, eventId: string, correlatio
   };
 }
 
-async function main(): Promise<void> {
-  const harness = new DocumentsHarness();
-  await harness.start([Topics.InvoiceCreated, Topics.InvoiceFailed], { OPERATIONS_INTERVAL_MS: '100' });
-  try {
-    await rawKafka(harness.brokers, quick ? 500 : 3_000);
+/** A connected company whose client `client-<label>` is linked to a contact, ready for invoice requests. */
+async function customer(harness: DocumentsHarness, label: string) {
+  const { companyId, org } = await harness.connectedCompany(label);
+  const contactId = await org.createContact(`${label} Customer`);
+  await harness.publish(Topics.ContactSynced, companyId, { clientId: `client-${label}`, xeroContactId: contactId, contactName: `${label} Customer`, action: 'created' });
+  return { companyId, org, clientId: `client-${label}` };
+}
 
-    // Batching: a burst for one company reaches Xero in few full calls, and never draws a 429.
-    const burst = quick ? 100 : 500;
-    const { companyId, org } = await harness.connectedCompany('bench-burst');
-    const contactId = await org.createContact('Bench Customer');
-    await harness.publish(Topics.ContactSynced, companyId, { clientId: 'client-bench', xeroContactId: contactId, contactName: 'Bench Customer', action: 'created' });
-    const requests = Array.from({ length: burst }, () => harness.invoiceRequest('client-bench'));
-    const started = Date.now();
+/** Publishes `count` invoice requests for the company (in sends of 1,000) and waits for every invoice.created. */
+async function invoices(harness: DocumentsHarness, companyId: string, clientId: string, count: number, onProgress?: (created: number) => void): Promise<number> {
+  const created = harness.topic(Topics.InvoiceCreated);
+  const before = harness.probe.on(created).length;
+  const started = Date.now();
+  for (let sent = 0; sent < count; sent += 1_000) {
+    const requests = Array.from({ length: Math.min(1_000, count - sent) }, () => harness.invoiceRequest(clientId));
     await harness.publishMany(Topics.InvoiceRequested, companyId, requests);
-    await eventually(`${burst} invoices`, () => harness.outcomes(Topics.InvoiceCreated, companyId).length >= burst, 180_000, 100);
-    const elapsedMs = Date.now() - started;
-    const calls = await org.calls();
-    report(`${burst} invoices for one company: Xero calls in all`, calls.length, 'calls');
-    report(`${burst} invoices for one company: createInvoices calls`, (await org.invoiceWrites()).length, 'calls');
-    report(`${burst} invoices for one company: 429 answers`, calls.filter((c) => c.status === 429).length, 'calls');
-    report(`${burst} invoices for one company: throughput`, burst / (elapsedMs / 1000), 'invoices/s');
+  }
+  await eventually(
+    `${count} invoices`,
+    () => {
+      const done = harness.probe.on(created).length - before;
+      onProgress?.(done);
+      return done >= count;
+    },
+    1_800_000,
+    100,
+  );
+  return Date.now() - started;
+}
 
-    // Latency at low load: one request at a time, published → invoice.created read back, less the sandbox's own time.
-    // Each request's trip is also split into its stages, from the rows' own timestamps, to show where the time goes.
-    const quiet = await harness.connectedCompany('bench-quiet');
-    const quietContact = await quiet.org.createContact('Quiet Customer');
-    await harness.publish(Topics.ContactSynced, quiet.companyId, { clientId: 'client-quiet', xeroContactId: quietContact, contactName: 'Quiet Customer', action: 'created' });
-    const latencies: number[] = [];
-    const stages: Record<string, number[]> = {};
-    for (let i = 0; i < (quick ? 5 : 30); i++) {
-      const request = harness.invoiceRequest('client-quiet');
-      const sent = Date.now();
-      const event = await harness.publish(Topics.InvoiceRequested, quiet.companyId, request);
-      const created = harness.topic(Topics.InvoiceCreated);
-      const outcome = await harness.probe.waitFor(`invoice.created for ${request.requestId}`, (m) => m.topic === created && m.value?.includes(request.requestId) === true, 30_000);
-      const xero = (await quiet.org.invoiceWrites()).at(-1)?.durationMs ?? 0;
-      latencies.push(outcome.receivedAt - sent - xero);
-      for (const [stage, ms] of Object.entries(await tripStages(harness, event.id, event.correlationId, request.requestId, sent, outcome.receivedAt))) (stages[stage] ??= []).push(ms);
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    report('latency at low load, p50 (Xero time taken out)', percentile(latencies, 50), 'ms');
-    report('latency at low load, p99 (Xero time taken out)', percentile(latencies, 99), 'ms');
-    for (const [stage, values] of Object.entries(stages)) report(`latency at low load, p50 of stage: ${stage}`, percentile(values, 50), 'ms');
+/** Batching at Xero's own limits: a burst in few full calls, a flood at the floor the budget allows; never a 429. */
+async function batching(harness: DocumentsHarness): Promise<void> {
+  for (const [label, count] of [
+    ['burst', size(500, 500, 20)],
+    ['flood', size(5_000, 0, 0)],
+  ] as const) {
+    if (count === 0) continue;
+    const { companyId, org, clientId } = await customer(harness, `bench-${label}`);
+    const elapsedMs = await invoices(harness, companyId, clientId, count);
+    const calls = await org.calls();
+    const sizes = await harness.rows<{ n: number }>(
+      `SELECT cardinality("operation_ids") AS "n" FROM "documents"."xero_operation_batches" WHERE "company_id" = $1 ORDER BY "created_at"`,
+      [companyId],
+    );
+    const full = sizes.filter((b) => b.n === 50).length;
+    report(`${count} invoices for one company: Xero calls in all`, calls.length, 'calls');
+    report(`${count} invoices for one company: createInvoices calls`, (await org.invoiceWrites()).length, `calls (floor ${Math.ceil(count / 50)})`);
+    report(`${count} invoices for one company: batches of 50`, full, `of ${sizes.length}`);
+    report(`${count} invoices for one company: 429 answers`, calls.filter((c) => c.status === 429).length, 'calls');
+    report(`${count} invoices for one company: time`, elapsedMs / 1000, 's');
+  }
+}
+
+/**
+ * Latency at low load: one request at a time, published → invoice.created read back, less the sandbox's own time.
+ * Each request's trip is also split into its stages, from the rows' own timestamps, to show where the time goes.
+ */
+async function latency(harness: DocumentsHarness): Promise<void> {
+  const quiet = await customer(harness, 'bench-quiet');
+  const latencies: number[] = [];
+  const stages: Record<string, number[]> = {};
+  for (let i = 0; i < size(100, 20, 3); i++) {
+    const request = harness.invoiceRequest(quiet.clientId);
+    const sent = Date.now();
+    const event = await harness.publish(Topics.InvoiceRequested, quiet.companyId, request);
+    const created = harness.topic(Topics.InvoiceCreated);
+    const outcome = await harness.probe.waitFor(`invoice.created for ${request.requestId}`, (m) => m.topic === created && m.value?.includes(request.requestId) === true, 30_000);
+    const xero = (await quiet.org.invoiceWrites()).at(-1)?.durationMs ?? 0;
+    latencies.push(outcome.receivedAt - sent - xero);
+    for (const [stage, ms] of Object.entries(await tripStages(harness, event.id, event.correlationId, request.requestId, sent, outcome.receivedAt))) (stages[stage] ??= []).push(ms);
+    // One request every 300 ms: 200 a minute, far below what a batch per second could take.
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  report('latency at low load, p50 (Xero time taken out)', percentile(latencies, 50), 'ms');
+  report('latency at low load, p99 (Xero time taken out)', percentile(latencies, 99), 'ms');
+  for (const [stage, values] of Object.entries(stages)) report(`latency at low load, p50 of stage: ${stage}`, percentile(values, 50), 'ms');
+}
+
+/** Throughput with Xero's limits raised (sandbox and client), as a share of raw kafkajs; then the service's memory over many events. */
+async function throughputAndMemory(raw: number): Promise<void> {
+  const raised = { XERO_LIMIT_PER_MINUTE: '1000000', XERO_LIMIT_PER_DAY: '100000000', XERO_LIMIT_APP_PER_MINUTE: '1000000' };
+  const harness = new DocumentsHarness();
+  await harness.start([Topics.InvoiceCreated, Topics.InvoiceFailed], raised);
+  try {
+    await fetch(`${harness.sandbox.url}/__sandbox/limits`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ perMinute: 1_000_000, perDay: 100_000_000, appPerMinute: 1_000_000 }),
+    });
+    const { companyId, clientId } = await customer(harness, 'bench-throughput');
+    const count = size(3_000, 1_000, 50);
+    const elapsedMs = await invoices(harness, companyId, clientId, count);
+    const perSecond = count / (elapsedMs / 1000);
+    report(`${count} invoices, limits raised: throughput`, perSecond, 'invoices/s');
+    report(`${count} invoices, limits raised: share of raw kafkajs`, perSecond / raw, '(goal 0.15)');
+
+    // Each invoice request is several events in the documents service: the request, its outcome, its sync.activity.
+    const many = size(100_000, 5_000, 200);
+    const memory = sampleRss(harness.documents.process.pid as number);
+    let warmMarked = false;
+    const spread = await customer(harness, 'bench-memory');
+    await invoices(harness, spread.companyId, spread.clientId, many, (done) => {
+      if (!warmMarked && done >= many / 10) {
+        memory.mark('warm');
+        warmMarked = true;
+      }
+    });
+    const { marks, peak } = memory.stop();
+    const warm = marks['warm'] ?? marks['start'];
+    report(`${many} invoice requests: documents RSS at start`, marks['start'], 'MB');
+    report(`${many} invoice requests: documents RSS after the first tenth`, warm, 'MB');
+    report(`${many} invoice requests: documents peak RSS`, peak, `MB (${(((peak - warm) / warm) * 100).toFixed(1)}% over the first tenth)`);
+    report(`${many} invoice requests: documents RSS at the end`, marks['end'], 'MB');
   } finally {
     await harness.stop();
   }
+}
+
+async function main(): Promise<void> {
+  const harness = new DocumentsHarness();
+  await harness.start([Topics.InvoiceCreated, Topics.InvoiceFailed]);
+  let raw: number;
+  try {
+    raw = await rawKafka(harness.brokers, size(3_000, 3_000, 300));
+    await batching(harness);
+    await latency(harness);
+  } finally {
+    await harness.stop();
+  }
+  await throughputAndMemory(raw);
   // A first import of many contacts: calls and the contacts service's memory.
-  const pull = await contactsPull(quick ? 10_000 : 100_000, () => undefined);
+  const pull = await contactsPull(size(100_000, 10_000, 2_000), () => undefined);
   report(`${pull.contacts} contacts pulled: Xero calls`, pull.calls, 'calls');
   report(`${pull.contacts} contacts pulled: peak RSS`, pull.rssPeakMb, 'MB');
   report(`${pull.contacts} contacts pulled: RSS after the first page`, pull.rssAfterFirstPageMb, 'MB');
-  process.stdout.write(`${JSON.stringify({ machine: { cpus: require('node:os').cpus().length }, quick, figures })}\n`);
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))) };
+  process.stdout.write(`${JSON.stringify({ machine, sizes: smoke ? 'smoke' : quick ? 'quick' : 'full', figures })}\n`);
 }
 
 main().then(

@@ -18,11 +18,14 @@ export interface StartOptions {
   /** The path that answers 200 once the process is ready. */
   readyPath?: string;
   timeoutMs?: number;
+  /** Options for Node itself (e.g. `--cpu-prof`); SERVICE_NODE_ARGS adds more to every service, space-separated. */
+  nodeArgs?: string[];
 }
 
 /** Runs a service as its own Node process, as in production, and waits until it is ready. */
 export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, options.entry)], {
+  const nodeArgs = [...(options.nodeArgs ?? []), ...(process.env['SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [])];
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', path.join(REPO_ROOT, options.entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
