@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   report(`${pull.contacts} contacts pulled: Xero calls`, pull.calls, 'calls');
   report(`${pull.contacts} contacts pulled: peak RSS`, pull.rssPeakMb, 'MB');
   report(`${pull.contacts} contacts pulled: RSS after the first page`, pull.rssAfterFirstPageMb, 'MB');
+  report(`${pull.contacts} contacts pulled: peak RSS over the RSS after the first page`, pull.peakOverFirstPagePct, '%');
   process.stdout.write(`${JSON.stringify({ machine: { cpus: require('node:os').cpus().length }, quick, figures })}\n`);
 }
 
