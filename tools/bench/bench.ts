@@ -232,6 +232,7 @@ async function main(): Promise<void> {
   report(`${pull.contacts} contacts pulled: Xero calls`, pull.calls, 'calls');
   report(`${pull.contacts} contacts pulled: peak RSS`, pull.rssPeakMb, 'MB');
   report(`${pull.contacts} contacts pulled: RSS after the first page`, pull.rssAfterFirstPageMb, 'MB');
+  report(`${pull.contacts} contacts pulled: peak RSS over the RSS after the first page`, pull.peakOverFirstPagePct, '%');
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))) };
   process.stdout.write(`${JSON.stringify({ machine, sizes: smoke ? 'smoke' : quick ? 'quick' : 'full', figures })}\n`);
 }

@@ -8,6 +8,10 @@
  * finish. Prints the Xero calls the organisation received, the contacts service's RSS before, at its peak and after
  * (sampled every 100 ms from /proc), and the time taken. Announcing unlinked contacts is turned off for the company, so
  * the figures are the pull's own, not the relay's of 100,000 `contact.changed` events.
+ *
+ * Flat means the peak is within 10% of the RSS once the first page is in. The RSS at the start is the idle service;
+ * the first page is what makes it reach its working size (a connection pool's buffers, the code paths compiled, a
+ * page's worth of heap): growth past that is what a larger organisation would cost, and what must not happen.
  */
 import 'reflect-metadata';
 import { createEvent, Topics } from '@ledgerline/contracts';
@@ -26,6 +30,7 @@ import {
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -39,8 +44,16 @@ export interface ContactsPullFigures {
   rssAfterFirstPageMb: number;
   rssPeakMb: number;
   rssEndMb: number;
+  /** The peak over the RSS once the first page was in, in percent. */
+  peakOverFirstPagePct: number;
+  /** The peak is within FLAT_TOLERANCE_PCT of the RSS once the first page was in. */
+  flat: boolean;
   seconds: number;
+  /** The machine's 1-minute load average at the end (others' work on it shows in the time and the RSS). */
+  loadAverage: number;
 }
+
+export const FLAT_TOLERANCE_PCT = 10;
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -131,11 +144,14 @@ export async function contactsPull(count: number, log: (line: string) => void = 
     for (;;) {
       const { rows } = await db.query(`SELECT "last_run_at" FROM contacts.contact_pull_checkpoints WHERE company_id = $1`, [companyId]);
       if (rows[0]?.last_run_at) break;
-      if (Date.now() >= nextSample) {
+      // Until the first page is in, every round looks (a 5-second sample would see a dozen pages in).
+      if (rssFirstPageMb === undefined || Date.now() >= nextSample) {
         const read = (await db.query(`SELECT count(*)::int AS n FROM contacts.contact_snapshots WHERE company_id = $1`, [companyId])).rows[0].n as number;
-        if (rssFirstPageMb === undefined && read >= 1000) rssFirstPageMb = rssMb(pid);
-        timeline.push(`${read}:${rssMb(pid).toFixed(0)}MB`);
-        nextSample = Date.now() + 5_000;
+        if (rssFirstPageMb === undefined && read >= Math.min(count, 1000)) rssFirstPageMb = rssMb(pid);
+        if (Date.now() >= nextSample || read >= count) {
+          timeline.push(`${read}:${rssMb(pid).toFixed(0)}MB`);
+          nextSample = Date.now() + 5_000;
+        }
       }
       if (Date.now() - started > 600_000) throw new Error(`the pull did not finish within 10 minutes\n${contacts.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -146,13 +162,17 @@ export async function contactsPull(count: number, log: (line: string) => void = 
     const calls = (await org.counters()).calls - callsBefore;
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM contacts.contact_snapshots WHERE company_id = $1`, [companyId]);
     if (rows[0].n !== count) throw new Error(`expected ${count} contacts read, found ${rows[0].n}`);
-    const figures = { contacts: count, calls, rssStartMb, rssAfterFirstPageMb: rssFirstPageMb ?? rssStartMb, rssPeakMb, rssEndMb, seconds };
+    const rssAfterFirstPageMb = rssFirstPageMb ?? rssStartMb;
+    const peakOverFirstPagePct = ((rssPeakMb - rssAfterFirstPageMb) / rssAfterFirstPageMb) * 100;
+    const flat = peakOverFirstPagePct <= FLAT_TOLERANCE_PCT;
+    const loadAverage = os.loadavg()[0];
+    const figures = { contacts: count, calls, rssStartMb, rssAfterFirstPageMb, rssPeakMb, rssEndMb, peakOverFirstPagePct, flat, seconds, loadAverage };
     log(`${count} contacts pulled: RSS by contacts read: ${timeline.join(' ')}`);
     log(`${count} contacts pulled: Xero calls: ${calls} calls`);
     log(
-      `${count} contacts pulled: RSS start / peak / end: ${rssStartMb.toFixed(1)} / ${rssPeakMb.toFixed(1)} / ${rssEndMb.toFixed(1)} MB (peak ${(((rssPeakMb - rssStartMb) / rssStartMb) * 100).toFixed(1)}% over start, ${(((rssPeakMb - (rssFirstPageMb ?? rssStartMb)) / (rssFirstPageMb ?? rssStartMb)) * 100).toFixed(1)}% over the RSS once the first page was in)`,
+      `${count} contacts pulled: RSS start / after the first page / peak / end: ${rssStartMb.toFixed(1)} / ${rssAfterFirstPageMb.toFixed(1)} / ${rssPeakMb.toFixed(1)} / ${rssEndMb.toFixed(1)} MB (peak ${(((rssPeakMb - rssStartMb) / rssStartMb) * 100).toFixed(1)}% over start, ${peakOverFirstPagePct.toFixed(1)}% over the RSS once the first page was in: ${flat ? 'flat' : 'NOT flat'}, ±${FLAT_TOLERANCE_PCT}%)`,
     );
-    log(`${count} contacts pulled: time: ${seconds.toFixed(1)} s`);
+    log(`${count} contacts pulled: time: ${seconds.toFixed(1)} s (load average ${loadAverage.toFixed(2)})`);
     return figures;
   } finally {
     await db.end();

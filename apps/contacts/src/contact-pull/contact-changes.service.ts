@@ -84,7 +84,7 @@ export class ContactChanges {
       if (!mapping) {
         unlinked.push({
           xeroContactId: contact.xeroContactId,
-          snapshot: agreedSnapshot(contact.fields),
+          fields: contact.fields,
           status: contact.status,
           ...(contact.updatedAt ? { xeroUpdatedAt: contact.updatedAt } : {}),
         });

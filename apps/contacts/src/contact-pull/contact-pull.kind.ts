@@ -9,13 +9,28 @@ import { ContactPullRecords } from './contact-pull.repository';
 import { afterPage, ContactPullBody, modifiedSince, PullProgress } from './domain/pull-plan';
 import { PulledContact } from './domain/pulled-contact';
 
-export interface ContactPullResult {
+/** What a page's operation keeps as its result: where the page read from and what it found, not the contacts. */
+export interface ContactPullSummary {
   /** The instant this run reads from (absent on a first import). */
   since?: string;
   count: number;
   hasMore: boolean;
   newest?: string;
+}
+
+export interface ContactPullResult extends ContactPullSummary {
+  /** The page's contacts, for `succeeded`; left out of the stored result (they become snapshots when applied). */
   contacts: PulledContact[];
+}
+
+/**
+ * A page's answer, stored by the engine as its summary alone: 1,000 contacts a page would be serialised again and
+ * kept in the operations table (tens of MB of JSON per 100,000 contacts, none of it ever read back).
+ */
+export function pageResult(summary: ContactPullSummary, contacts: PulledContact[]): ContactPullResult {
+  const result: ContactPullResult = { ...summary, contacts };
+  Object.defineProperty(result, 'toJSON', { value: () => summary, enumerable: false });
+  return result;
 }
 
 export const PULL_TARGET = 'poll:contacts';
@@ -48,7 +63,7 @@ export class ContactPullKind implements OperationKind<ContactPullBody, ContactPu
       const page = await this.xero.changedPage(companyId, modifiedSince(since), body.page);
       answers.push({
         ok: true,
-        result: { ...(since ? { since } : {}), count: page.count, hasMore: page.hasMore, ...(page.newest ? { newest: page.newest } : {}), contacts: page.contacts },
+        result: pageResult({ ...(since ? { since } : {}), count: page.count, hasMore: page.hasMore, ...(page.newest ? { newest: page.newest } : {}) }, page.contacts),
       });
     }
     return answers;

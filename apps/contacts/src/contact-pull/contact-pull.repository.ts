@@ -75,6 +75,12 @@ const toConflict = (r: ConflictRow): ConflictRecord => ({
   resolvedAt: r.resolved_at,
 });
 
+/**
+ * An array parameter sent as one JSON text: a page of the pull passes thousands of ids, emails and names, which pg
+ * would otherwise quote and escape one by one on every page.
+ */
+export const jsonArray = (param: string): string => `ARRAY(SELECT jsonb_array_elements_text(${param}::jsonb))`;
+
 /** The pull side's records: settings, checkpoints, snapshots, conflicts and history. Every query is scoped by company. */
 @Injectable()
 export class ContactPullRecords {
@@ -139,8 +145,8 @@ export class ContactPullRecords {
     if (xeroContactIds.length === 0) return new Map();
     const rows: { xero_contact_id: string; xero_fields: ContactFieldValues; ledgerline_fields: ContactFieldValues; status: ContactStatus; merged_to: string | null }[] =
       await tx.query(
-        `SELECT "xero_contact_id", "xero_fields", "ledgerline_fields", "status", "merged_to" FROM ${T.snapshots} WHERE "company_id" = $1 AND "xero_contact_id" = ANY($2::uuid[])`,
-        [companyId, xeroContactIds],
+        `SELECT "xero_contact_id", "xero_fields", "ledgerline_fields", "status", "merged_to" FROM ${T.snapshots} WHERE "company_id" = $1 AND "xero_contact_id" = ANY(${jsonArray('$2')}::uuid[])`,
+        [companyId, JSON.stringify(xeroContactIds)],
       );
     return new Map(rows.map((r) => [r.xero_contact_id.toLowerCase(), { xero: r.xero_fields, ledgerline: r.ledgerline_fields, status: r.status, mergedTo: r.merged_to }]));
   }
@@ -171,17 +177,20 @@ export class ContactPullRecords {
     );
   }
 
-  /** Many contacts' snapshots in one statement (a page of the pull): one round trip instead of one per contact. */
+  /**
+   * Many contacts' snapshots in one statement (a page of the pull): one round trip instead of one per contact. These
+   * are contacts no client has, so both sides of each snapshot are the fields as Xero has them (sent once).
+   */
   async saveSnapshots(
     tx: EntityManager,
     companyId: string,
-    rows: { xeroContactId: string; snapshot: SyncedSnapshot; status: ContactStatus; xeroUpdatedAt?: string }[],
+    rows: { xeroContactId: string; fields: ContactFieldValues; status: ContactStatus; xeroUpdatedAt?: string }[],
   ): Promise<void> {
     if (rows.length === 0) return;
-    const records = rows.map((r) => ({ id: r.xeroContactId, x: r.snapshot.xero, l: r.snapshot.ledgerline, s: r.status, u: r.xeroUpdatedAt ?? null }));
+    const records = rows.map((r) => ({ id: r.xeroContactId, f: r.fields, s: r.status, u: r.xeroUpdatedAt ?? null }));
     await tx.query(
       `INSERT INTO ${T.snapshots} ("company_id", "xero_contact_id", "xero_fields", "ledgerline_fields", "status", "xero_updated_at", "synced_at")
-       SELECT $1, r."id", r."x", r."l", r."s", r."u", now() FROM jsonb_to_recordset($2::jsonb) AS r("id" uuid, "x" jsonb, "l" jsonb, "s" varchar, "u" timestamptz)
+       SELECT $1, r."id", r."f", r."f", r."s", r."u", now() FROM jsonb_to_recordset($2::jsonb) AS r("id" uuid, "f" jsonb, "s" varchar, "u" timestamptz)
        ON CONFLICT ("company_id", "xero_contact_id") DO UPDATE SET
          "xero_fields" = EXCLUDED."xero_fields", "ledgerline_fields" = EXCLUDED."ledgerline_fields", "status" = EXCLUDED."status",
          "xero_updated_at" = COALESCE(EXCLUDED."xero_updated_at", ${T.snapshots}."xero_updated_at"), "synced_at" = now()`,
@@ -224,8 +233,8 @@ export class ContactPullRecords {
       `SELECT c."client_id", c."email", c."name" FROM ${T.clients} c
        WHERE c."company_id" = $1
          AND NOT EXISTS (SELECT 1 FROM ${T.mappings} m WHERE m."company_id" = c."company_id" AND m."client_id" = c."client_id")
-         AND (c."client_id" = ANY($2::text[]) OR lower(c."email") = ANY($3::text[]) OR lower(c."name") = ANY($4::text[]))`,
-      [companyId, numbers, emails.map((e) => e.toLowerCase()), names.map((n) => n.toLowerCase())],
+         AND (c."client_id" = ANY(${jsonArray('$2')}) OR lower(c."email") = ANY(${jsonArray('$3')}) OR lower(c."name") = ANY(${jsonArray('$4')}))`,
+      [companyId, JSON.stringify(numbers), JSON.stringify(emails.map((e) => e.toLowerCase())), JSON.stringify(names.map((n) => n.toLowerCase()))],
     );
     return rows.map((r) => ({ clientId: r.client_id, email: r.email, name: r.name }));
   }

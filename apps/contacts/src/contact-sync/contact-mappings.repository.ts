@@ -71,10 +71,17 @@ export class ContactMappingsRepository {
     };
   }
 
-  /** The links of these Xero contacts (lower-case ids), by contact. */
+  /**
+   * The links of these Xero contacts (lower-case ids), by contact. The ids travel as one JSON text: a page of the
+   * pull asks for 1,000, which as an IN list would be 1,000 parameters built and escaped on every page.
+   */
   async byContactIds(tx: EntityManager, companyId: string, xeroContactIds: string[]): Promise<Map<string, ContactMappingEntity>> {
     if (xeroContactIds.length === 0) return new Map();
-    const rows = await tx.find(ContactMappingEntity, { where: { companyId, xeroContactId: In(xeroContactIds) } });
+    const rows = await tx
+      .createQueryBuilder(ContactMappingEntity, 'm')
+      .where('m.companyId = :companyId', { companyId })
+      .andWhere('m.xeroContactId = ANY(ARRAY(SELECT jsonb_array_elements_text(CAST(:ids AS jsonb)))::uuid[])', { ids: JSON.stringify(xeroContactIds) })
+      .getMany();
     return new Map(rows.map((row) => [row.xeroContactId.toLowerCase(), row]));
   }
 

@@ -4,7 +4,33 @@ import type { ProjectApi } from 'xero-node';
 /** The xero-node API objects for one attempt, bound to one access token and one deadline. */
 export interface XeroApis {
   accounting: AccountingApi;
+  /**
+   * The same accounting calls, answered with Xero's own JSON: `response.data` is a XeroJson (the body xero-node
+   * returns is then empty). For large reads, which xero-node would otherwise first build as its models.
+   */
+  accountingJson: AccountingApi;
   projects: ProjectApi;
+}
+
+/** A successful answer's body as Xero sent it (parsed, nothing converted). */
+export class XeroJson {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * axios's last step for `accountingJson`: a 2xx body is parsed and wrapped, so xero-node's models find nothing to
+ * convert; any other answer is parsed as axios would (JSON if it is, else the text), so errors read as before.
+ */
+export function keepXeroJson(data: unknown, _headers?: unknown, status?: number): unknown {
+  let parsed = data;
+  if (typeof data === 'string' && data.trim() !== '') {
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      parsed = data;
+    }
+  }
+  return status !== undefined && status >= 200 && status <= 299 ? new XeroJson(parsed) : parsed;
 }
 
 export interface XeroApisForAttempt {
@@ -39,8 +65,16 @@ export function createXeroApis(apiBaseUrl: string, accessToken: string, timeoutM
   };
   xero.accountingApi.setDefaultAuthentication(deadline);
   xero.projectApi.setDefaultAuthentication(deadline);
+  const accountingJson = new AccountingApi(xero.accountingApi.basePath);
+  accountingJson.accessToken = accessToken;
+  accountingJson.setDefaultAuthentication({
+    applyToRequest(requestOptions: { signal?: unknown; transformResponse?: unknown }): void {
+      requestOptions.signal = controller.signal;
+      requestOptions.transformResponse = [keepXeroJson];
+    },
+  });
   return {
-    apis: { accounting: xero.accountingApi, projects: xero.projectApi },
+    apis: { accounting: xero.accountingApi, accountingJson, projects: xero.projectApi },
     timedOut: () => timedOut,
     dispose: () => clearTimeout(timer),
   };

@@ -3,7 +3,7 @@ import { ContactFieldValues } from '../../contact-sync/domain/contact-fields';
 export const CONTACT_STATUSES = ['ACTIVE', 'ARCHIVED', 'GDPRREQUEST'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
-/** A contact as the pull reads it from Xero: plain data, stored with the operation's answer. */
+/** A contact as the pull reads it from Xero: plain data, applied in the engine's transaction (not stored with its answer). */
 export interface PulledContact {
   /** Lower-case, as stored. */
   xeroContactId: string;
