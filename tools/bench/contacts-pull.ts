@@ -29,10 +29,10 @@ import {
 } from '@ledgerline/testing';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { rssMb } from './rss';
 
 const JWT_SECRET = 'contacts-bench-jwt-secret-0123456789abcdef0123';
 
@@ -51,17 +51,13 @@ export interface ContactsPullFigures {
   seconds: number;
   /** The machine's 1-minute load average at the end (others' work on it shows in the time and the RSS). */
   loadAverage: number;
+  /** The push afterwards, when asked for: clients upserted for a company of its own, each linked to a new contact. */
+  push?: { clients: number; calls: number; seconds: number };
 }
 
 export const FLAT_TOLERANCE_PCT = 10;
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
-export async function contactsPull(count: number, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<ContactsPullFigures> {
+export async function contactsPull(count: number, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`), pushCount = 0): Promise<ContactsPullFigures> {
   const [brokers, database] = await Promise.all([ensureKafka(), createTestDatabase()]);
   const tokens = new ConnectionsStandIn();
   await tokens.start();
@@ -173,7 +169,34 @@ export async function contactsPull(count: number, log: (line: string) => void = 
       `${count} contacts pulled: RSS start / after the first page / peak / end: ${rssStartMb.toFixed(1)} / ${rssAfterFirstPageMb.toFixed(1)} / ${rssPeakMb.toFixed(1)} / ${rssEndMb.toFixed(1)} MB (peak ${(((rssPeakMb - rssStartMb) / rssStartMb) * 100).toFixed(1)}% over start, ${peakOverFirstPagePct.toFixed(1)}% over the RSS once the first page was in: ${flat ? 'flat' : 'NOT flat'}, ±${FLAT_TOLERANCE_PCT}%)`,
     );
     log(`${count} contacts pulled: time: ${seconds.toFixed(1)} s (load average ${loadAverage.toFixed(2)})`);
-    return figures;
+    if (pushCount === 0) return figures;
+
+    // The push: client.upserted for a company of its own, until every client is linked to a contact it created.
+    const pushOrg = await SandboxOrganisation.create(sandbox.url, 'Bench Push Ltd');
+    const pushCompany = uniqueId('bench-push-');
+    tokens.set(pushCompany, () => pushOrg.token());
+    const pushCallsBefore = (await pushOrg.counters()).calls;
+    const pushStarted = Date.now();
+    for (let sent = 0; sent < pushCount; sent += 500) {
+      await probe.send(
+        `${prefix}${Topics.ClientUpserted}`,
+        Array.from({ length: Math.min(500, pushCount - sent) }, (_, i) => ({
+          key: pushCompany,
+          value: JSON.stringify(
+            createEvent(Topics.ClientUpserted, pushCompany, { clientId: `client-${sent + i}`, name: `Pushed Client ${sent + i}`, updatedAt: new Date().toISOString() }),
+          ),
+        })),
+      );
+    }
+    for (;;) {
+      const { rows: linked } = await db.query(`SELECT count(*)::int AS n FROM contacts.contact_mappings WHERE company_id = $1`, [pushCompany]);
+      if (linked[0].n >= pushCount) break;
+      if (Date.now() - pushStarted > 600_000) throw new Error(`the push linked ${linked[0].n} of ${pushCount} clients within 10 minutes`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const push = { clients: pushCount, calls: (await pushOrg.counters()).calls - pushCallsBefore, seconds: (Date.now() - pushStarted) / 1000 };
+    log(`${pushCount} clients pushed: ${push.calls} Xero calls, ${push.seconds.toFixed(1)} s`);
+    return { ...figures, push };
   } finally {
     await db.end();
     await contacts.stop();

@@ -1,5 +1,6 @@
 /*
- * How many Xero calls the poll uses to reconcile 10,000 paid invoices. Run by hand (not part of npm test):
+ * How many Xero calls the poll uses to reconcile 10,000 paid invoices. Run by hand (not part of npm test), or from
+ * bench.ts:
  *
  *   node -r @swc-node/register tools/bench/reconcile-by-poll.ts [invoices] [Invoices|Invoices,Payments]
  *
@@ -13,15 +14,19 @@ import { createEvent, Topics } from '@ledgerline/contracts';
 import { eventually, SandboxOrganisation, uniqueId, XeroJson } from '@ledgerline/testing';
 import { ReconciliationHarness } from '../../apps/payments/test/support/reconciliation-harness';
 
-const COUNT = Number(process.argv[2] ?? 10_000);
-const RESOURCES = process.argv[3] ?? 'Invoices';
 const CHUNK = 1_000;
 /** The sandbox's test API takes bodies of modest size: seed a few hundred records a call. */
 const SEED_CHUNK = 200;
 
-async function main(): Promise<void> {
+export interface ReconcileByPollFigures {
+  invoices: number;
+  calls: number;
+  seconds: number;
+}
+
+export async function reconcileByPoll(count: number, resources = 'Invoices', log: (line: string) => void = console.log): Promise<ReconcileByPollFigures> {
   const h = new ReconciliationHarness();
-  await h.start({ PAYMENTS_POLL_INTERVAL_MS: '600000', PAYMENTS_POLL_RESOURCES: RESOURCES, LOG_LEVEL: 'warn' });
+  await h.start({ PAYMENTS_POLL_INTERVAL_MS: '600000', PAYMENTS_POLL_RESOURCES: resources, LOG_LEVEL: 'warn' });
   try {
     await h.webhooks(false);
     const org = await SandboxOrganisation.create(h.sandbox.url, 'Bench Ltd');
@@ -29,8 +34,8 @@ async function main(): Promise<void> {
     const contactId = await org.createContact('Bench Customer');
     const started = Date.now();
     const invoices: XeroJson[] = [];
-    for (let i = 0; i < COUNT; i += SEED_CHUNK) {
-      const size = Math.min(SEED_CHUNK, COUNT - i);
+    for (let i = 0; i < count; i += SEED_CHUNK) {
+      const size = Math.min(SEED_CHUNK, count - i);
       const seeded = await org.seed({
         invoices: Array.from({ length: size }, (_, n) => ({
           Type: 'ACCREC',
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < invoices.length; i += SEED_CHUNK) {
       await org.seed({ payments: invoices.slice(i, i + SEED_CHUNK).map((inv) => ({ Invoice: { InvoiceID: inv['InvoiceID'] }, Account: { Code: '090' }, Amount: inv['Total'], Date: '2026-11-25' })) });
     }
-    console.log(`seeded ${invoices.length} invoices and their payments in ${Math.round((Date.now() - started) / 1000)} s`);
+    log(`seeded ${invoices.length} invoices and their payments in ${Math.round((Date.now() - started) / 1000)} s`);
 
     for (let i = 0; i < invoices.length; i += CHUNK) {
       await h.probe.send(
@@ -61,18 +66,18 @@ async function main(): Promise<void> {
     }
     await eventually(
       'every invoice known to payments',
-      async () => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM payments.reconciled_invoices WHERE company_id = $1`, [companyId]))[0].n === COUNT,
+      async () => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM payments.reconciled_invoices WHERE company_id = $1`, [companyId]))[0].n === count,
       600_000,
       1_000,
     );
-    console.log(`payments knows all ${COUNT} invoices after ${Math.round((Date.now() - started) / 1000)} s`);
+    log(`payments knows all ${count} invoices after ${Math.round((Date.now() - started) / 1000)} s`);
 
     const callsBefore = (await org.counters()).calls;
     const reconcileStarted = Date.now();
     await h.connect(companyId, org);
     await eventually(
       'every invoice announced paid',
-      async () => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM payments.reconciled_invoices WHERE company_id = $1 AND standing = 'paid'`, [companyId]))[0].n === COUNT,
+      async () => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM payments.reconciled_invoices WHERE company_id = $1 AND standing = 'paid'`, [companyId]))[0].n === count,
       900_000,
       1_000,
     );
@@ -91,21 +96,24 @@ async function main(): Promise<void> {
     );
     const byEndpoint = (await org.calls()).slice(-calls).reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.endpoint]: (acc[c.endpoint] ?? 0) + 1 }), {});
     const [events] = await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM payments.reconciliation_history WHERE company_id = $1`, [companyId]);
-    console.log(`\nreconciled ${COUNT} paid invoices by poll (${RESOURCES}, pages of 1,000)`);
-    console.log(`  Xero calls received by the organisation: ${calls}`);
-    console.log(`  by endpoint: ${JSON.stringify(byEndpoint)}`);
-    console.log(`  engine attempts: ${engine.attempts}, calls they used: ${engine.calls}`);
-    console.log(`  decisions kept (and events announced): ${events.n}`);
-    console.log(`  time from connect to the last invoice announced paid: ${seconds.toFixed(1)} s`);
+    log(`reconciled ${count} paid invoices by poll (${resources}, pages of 1,000)`);
+    log(`  Xero calls received by the organisation: ${calls}`);
+    log(`  by endpoint: ${JSON.stringify(byEndpoint)}`);
+    log(`  engine attempts: ${engine.attempts}, calls they used: ${engine.calls}`);
+    log(`  decisions kept (and events announced): ${events.n}`);
+    log(`  time from connect to the last invoice announced paid: ${seconds.toFixed(1)} s`);
+    return { invoices: count, calls, seconds };
   } finally {
     await h.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  reconcileByPoll(Number(process.argv[2] ?? 10_000), process.argv[3] ?? 'Invoices').then(
+    () => process.exit(0),
+    (error: Error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

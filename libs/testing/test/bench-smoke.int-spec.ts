@@ -27,6 +27,8 @@ describe('npm run bench -- --smoke', () => {
       '200 invoice requests: documents peak RSS',
       '2000 contacts pulled: Xero calls',
       '2000 contacts pulled: peak RSS',
+      '200 paid invoices reconciled by poll: Xero calls',
+      '20 clients pushed: Xero calls per client',
     ])
       expect(names).toContain(expected);
     for (const [name, value] of Object.entries(summary.figures)) expect({ name, finite: Number.isFinite(value) }).toEqual({ name, finite: true });
