@@ -9,3 +9,4 @@ export * from './domain/dispatch-plan';
 export * from './domain/resend-policy';
 export * from './operations-trace-context.migration';
 export * from './operations-metrics';
+export * from './operations-backlog-indexes.migration';

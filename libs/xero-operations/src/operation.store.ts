@@ -250,13 +250,14 @@ export class OperationStore {
       ]);
       if (!formed) return null;
       // A target's operations reach Xero one at a time, in the order they were recorded: none joins a batch
-      // while an earlier one for the same record is still on its way.
+      // while an earlier one for the same record is still on its way. The targets on their way are a few batches'
+      // worth (their own index), and the oldest ready operations come straight off the ready index, so this stays
+      // cheap however long the company's backlog is.
       const rows: OperationRow[] = await tx.query(
         `SELECT o."id", o."company_id", o."kind", o."target", o."body", o."correlation_id", o."causation_id", o."trace_parent" FROM ${this.t.operations} o
          WHERE o."company_id" = $1 AND o."kind" = $2 AND o."status" = 'pending' AND o."batch_id" IS NULL
-           AND NOT EXISTS (
-             SELECT 1 FROM ${this.t.operations} f
-             WHERE f."company_id" = o."company_id" AND f."kind" = o."kind" AND f."target" = o."target" AND f."status" = 'pending' AND f."batch_id" IS NOT NULL)
+           AND o."target" NOT IN (
+             SELECT f."target" FROM ${this.t.operations} f WHERE f."company_id" = $1 AND f."kind" = $2 AND f."status" = 'pending' AND f."batch_id" IS NOT NULL)
          ORDER BY o."ready_at", o."id" LIMIT $3 FOR UPDATE SKIP LOCKED`,
         [companyId, kind, size],
       );

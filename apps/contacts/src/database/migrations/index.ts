@@ -5,6 +5,7 @@ import { PendingSyncRequests1767400000000 } from './1767400000000-pending-sync-r
 import { OperationsEngine1767500000000 } from './1767500000000-operations-engine';
 import { ContactPull1767600000000 } from './1767600000000-contact-pull';
 import { OperationsTraceContext1768000000001, OutboxTraceContext1768000000000 } from './1768000000000-trace-context';
+import { OperationsBacklogIndexes1768100000000 } from './1768100000000-operations-backlog-indexes';
 
 /** Every migration of this service, oldest first (the Xero budget tables are shared and created idempotently). */
 export const migrations = [
@@ -16,4 +17,5 @@ export const migrations = [
   ContactPull1767600000000,
   OutboxTraceContext1768000000000,
   OperationsTraceContext1768000000001,
+  OperationsBacklogIndexes1768100000000,
 ];

@@ -7,6 +7,7 @@ import { QuoteWatch1767700000000 } from './1767700000000-quote-watch';
 import { PurchaseOrderWatch1767800000000 } from './1767800000000-purchase-order-watch';
 import { Jobs1767900000000 } from './1767900000000-jobs';
 import { OperationsTraceContext1768000000001, OutboxTraceContext1768000000000 } from './1768000000000-trace-context';
+import { OperationsBacklogIndexes1768100000000 } from './1768100000000-operations-backlog-indexes';
 
 /** Every migration of this service, oldest first (the shared Xero budget schema is idempotent). */
 export const migrations = [
@@ -20,4 +21,5 @@ export const migrations = [
   Jobs1767900000000,
   OutboxTraceContext1768000000000,
   OperationsTraceContext1768000000001,
+  OperationsBacklogIndexes1768100000000,
 ];
