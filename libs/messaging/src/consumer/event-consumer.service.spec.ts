@@ -95,3 +95,26 @@ describe('EventConsumer during a database outage', () => {
     expect(dataSource.transaction).not.toHaveBeenCalled();
   });
 });
+
+describe("EventConsumer's per-company activity", () => {
+  it('is busy while one of the company\'s events is handled, then counts its quiet from when it ended', async () => {
+    const { consumer, dataSource } = consumerWith([]);
+    expect(consumer.quietForMs('acme')).toBe(Infinity);
+    let finish!: () => void;
+    dataSource.transaction.mockImplementationOnce(() => new Promise((resolve) => (finish = () => resolve('processed'))));
+    const handling = consumer.consume(Topics.ContactSyncRequested, {
+      getMessage: () => ({ key: Buffer.from('acme'), value: Buffer.from(JSON.stringify(createEvent(Topics.ContactSyncRequested, 'acme', { clientId: 'c-2' }))), headers: {} }),
+      getTopic: () => Topics.ContactSyncRequested,
+      getPartition: () => 0,
+      getHeartbeat: () => async () => undefined,
+    } as unknown as KafkaContext, async () => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(consumer.quietForMs('acme')).toBe(0);
+    expect(consumer.quietForMs('other-company')).toBe(Infinity);
+    finish();
+    await expect(handling).resolves.toBe('processed');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(consumer.quietForMs('acme')).toBeGreaterThanOrEqual(15);
+    expect(consumer.quietForMs('acme')).toBeLessThan(1_000);
+  });
+});
