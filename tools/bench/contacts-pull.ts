@@ -22,15 +22,13 @@ import {
   ensureKafka,
   freePort,
   KafkaProbe,
-  REPO_ROOT,
+  migrateService,
   SandboxOrganisation,
   startServiceProcess,
   uniqueId,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
 import { rssMb } from './rss';
 
@@ -61,12 +59,7 @@ export async function contactsPull(count: number, log: (line: string) => void = 
   const [brokers, database] = await Promise.all([ensureKafka(), createTestDatabase()]);
   const tokens = new ConnectionsStandIn();
   await tokens.start();
-  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/contacts/src/migrate.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: database.url },
-    encoding: 'utf8',
-  });
-  if (migrated.status !== 0) throw new Error(`contacts migrations failed:\n${migrated.stderr}`);
+  await migrateService('contacts', database.url);
   const prefix = `${uniqueId('bench-contacts-')}.`;
   const probe = new KafkaProbe(brokers);
   const sandbox = await startServiceProcess({

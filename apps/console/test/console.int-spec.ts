@@ -7,15 +7,13 @@ import {
   freePort,
   JwtSettings,
   KafkaProbe,
-  REPO_ROOT,
+  migrateService,
   ServiceProcess,
   startServiceProcess,
   TestDatabase,
   uniqueId,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
 
 jest.setTimeout(60_000);
 
@@ -53,13 +51,7 @@ describe('console (two replicas, real Kafka and Postgres)', () => {
   beforeAll(async () => {
     const [db, brokers] = await Promise.all([createTestDatabase(), ensureKafka()]);
     database = db;
-    const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/console/src/migrate.ts')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: database.url },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (migrated.status !== 0) throw new Error(`console migrations failed: ${migrated.stderr}${migrated.stdout}`);
+    await migrateService('console', database.url);
     probe = new KafkaProbe(brokers);
     await probe.watch([topic(Topics.SyncRequested)]);
     const env = {

@@ -1,8 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import path from 'node:path';
 import {
   ClientUpsertedPayload,
   ContactChangedPayload,
@@ -21,7 +19,7 @@ import {
   eventually,
   freePort,
   KafkaProbe,
-  REPO_ROOT,
+  migrateService,
   SandboxOrganisation,
   ServiceProcess,
   startServiceProcess,
@@ -191,13 +189,7 @@ beforeAll(async () => {
   tokens = new ConnectionsStandIn();
   await Promise.all([tokens.start(), startReceiver()]);
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
-  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/contacts/src/migrate.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: database.url },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (migrated.status !== 0) throw new Error(`contacts migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
+  await migrateService('contacts', database.url);
   probe = new KafkaProbe(brokers);
   const [sandboxPort, contactsPort] = [await freePort(), await freePort()];
   [sandbox] = await Promise.all([

@@ -8,16 +8,14 @@ import {
   eventually,
   freePort,
   KafkaProbe,
+  migrateService,
   ProbedMessage,
-  REPO_ROOT,
   SandboxOrganisation,
   ServiceProcess,
   startServiceProcess,
   uniqueId,
   XeroJson,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { Client } from 'pg';
 
 jest.setTimeout(120_000);
@@ -131,13 +129,7 @@ beforeAll(async () => {
   tokens = new ConnectionsStandIn();
   await tokens.start();
 
-  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/contacts/src/migrate.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: database.url },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (migrated.status !== 0) throw new Error(`contacts migrations failed:\n${migrated.stdout}\n${migrated.stderr}`);
+  await migrateService('contacts', database.url);
 
   probe = new KafkaProbe(brokers);
   const [sandboxPort, contactsPort] = [await freePort(), await freePort()];

@@ -25,7 +25,7 @@ beforeAll(async () => {
     OPERATIONS_LEASE_MS: '20000',
     OPERATIONS_KEY_WINDOW_MS: String(KEY_WINDOW_MS),
   });
-  harness.migrate('contacts');
+  await harness.migrate('contacts');
   contacts = await harness.startService('contacts');
 });
 

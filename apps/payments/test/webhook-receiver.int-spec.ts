@@ -5,15 +5,13 @@ import {
   eventually,
   freePort,
   KafkaProbe,
-  REPO_ROOT,
+  migrateService,
   SandboxOrganisation,
   ServiceProcess,
   startServiceProcess,
   uniqueId,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Client } from 'pg';
 
 jest.setTimeout(180_000);
@@ -123,12 +121,7 @@ beforeAll(async () => {
   [brokers, database] = await Promise.all([ensureKafka(), createTestDatabase()]);
   probe = new KafkaProbe(brokers);
   await probe.watch([topic(Topics.XeroWebhookReceived)]);
-  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/payments/src/migrate.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: database.url },
-    encoding: 'utf8',
-  });
-  if (migrated.status !== 0) throw new Error(`migrations failed: ${migrated.stderr}`);
+  await migrateService('payments', database.url);
   db = new Client({ connectionString: database.url });
   await db.connect();
   serviceEnv = {

@@ -5,13 +5,14 @@ import {
   freePort,
   JwtSettings,
   KafkaProbe,
+  migrateService,
   REPO_ROOT,
   SandboxOrganisation,
   ServiceProcess,
   startServiceProcess,
   uniqueId,
 } from '@ledgerline/testing';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
@@ -88,15 +89,7 @@ export async function startPlatform(options: {
   // Awaited below; until then a failed build must not count as an unhandled rejection.
   pageBuilt?.catch(() => undefined);
   const migrating: string[] = options.console ? [...SERVICES, 'console'] : [...SERVICES];
-  for (const service of migrating) {
-    const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, `apps/${service}/src/migrate.ts`)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: database.url },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (migrated.status !== 0) throw new Error(`${service} migrations failed: ${migrated.stderr}${migrated.stdout}`);
-  }
+  for (const service of migrating) await migrateService(service, database.url);
 
   const probe = new KafkaProbe(brokers);
   await probe.watch(options.watch.map((topic) => `${prefix}${topic}`));

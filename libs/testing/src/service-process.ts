@@ -1,5 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { REPO_ROOT } from './infrastructure';
 
 export interface ServiceProcess {
@@ -61,4 +62,20 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Runs a service's migrations (`apps/<service>/src/migrate.ts`) on a database, as its migrate job does, without
+ * blocking the test's event loop; throws with their output when they fail.
+ */
+export async function migrateService(service: string, databaseUrl: string): Promise<void> {
+  const entry = path.join(REPO_ROOT, `apps/${service}/src/migrate.ts`);
+  await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') },
+    encoding: 'utf8',
+    timeout: 60_000,
+  }).catch((error: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`${service} migrations failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  });
 }

@@ -1,8 +1,15 @@
 import { JwtService } from '@nestjs/jwt';
-import { createTestDatabase, ensureKafka, freePort, KafkaProbe, REPO_ROOT, ServiceProcess, startServiceProcess, uniqueId } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
+import {
+  createTestDatabase,
+  ensureKafka,
+  freePort,
+  KafkaProbe,
+  migrateService,
+  ServiceProcess,
+  startServiceProcess,
+  uniqueId,
+} from '@ledgerline/testing';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Client } from 'pg';
 import { TokenEndpointProxy } from './token-proxy';
 
@@ -46,13 +53,7 @@ export interface Harness {
 export async function startHarness(options: { sandboxEnv?: NodeJS.ProcessEnv } = {}): Promise<Harness> {
   const prefix = `${uniqueId('conn-')}.`;
   const [database, brokers, sandboxPort, servicePort] = await Promise.all([createTestDatabase(), ensureKafka(), freePort(), freePort()]);
-  const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/connections/src/migrate.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: database.url },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (migrated.status !== 0) throw new Error(`migrations failed: ${migrated.stderr}${migrated.stdout}`);
+  await migrateService('connections', database.url);
 
   const sandbox = await startServiceProcess({
     entry: 'apps/xero-sandbox/src/main.ts',

@@ -7,8 +7,8 @@ import {
   eventually,
   freePort,
   KafkaProbe,
+  migrateService,
   ProbedMessage,
-  REPO_ROOT,
   SandboxOrganisation,
   ServiceProcess,
   startServiceProcess,
@@ -16,8 +16,6 @@ import {
   uniqueId,
   XeroJson,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { Client } from 'pg';
 
 export const DOCUMENTS_JWT = { secret: 'documents-int-test-jwt-secret-0123456789abcdef', issuer: 'ledgerline-gateway', audience: 'ledgerline-api' };
@@ -50,7 +48,7 @@ export class DocumentsHarness {
     await this.connections.start();
     this.probe = new KafkaProbe(this.brokers);
     await this.probe.watch(watched.map(this.topic));
-    this.migrate('documents');
+    await this.migrate('documents');
     this.db = new Client({ connectionString: this.database.url });
     await this.db.connect();
     this.sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: await freePort(), env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' }, readyPath: '/health/live' });
@@ -73,13 +71,8 @@ export class DocumentsHarness {
   }
 
   /** Runs a service's migrations on the test database. */
-  migrate(service: string): void {
-    const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, `apps/${service}/src/migrate.ts`)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: this.database.url },
-      encoding: 'utf8',
-    });
-    if (migrated.status !== 0) throw new Error(`${service} migrations failed: ${migrated.stderr}`);
+  migrate(service: string): Promise<void> {
+    return migrateService(service, this.database.url);
   }
 
   async startService(service: string, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {

@@ -8,7 +8,7 @@ import {
   freePort,
   JwtSettings,
   KafkaProbe,
-  REPO_ROOT,
+  migrateService,
   SandboxOrganisation,
   ServiceProcess,
   startServiceProcess,
@@ -16,9 +16,7 @@ import {
   uniqueId,
   XeroJson,
 } from '@ledgerline/testing';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Client } from 'pg';
 
 /** Every event reconciliation announces. */
@@ -64,12 +62,7 @@ export class ReconciliationHarness {
     await this.connections.start();
     this.probe = new KafkaProbe(this.brokers);
     await this.probe.watch(OUTCOME_TOPICS.map(this.topic));
-    const migrated = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(REPO_ROOT, 'apps/payments/src/migrate.ts')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: this.database.url },
-      encoding: 'utf8',
-    });
-    if (migrated.status !== 0) throw new Error(`payments migrations failed: ${migrated.stderr}`);
+    await migrateService('payments', this.database.url);
     this.db = new Client({ connectionString: this.database.url });
     await this.db.connect();
     this.sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: await freePort(), env: { SANDBOX_ORGANISATIONS: 'none', LOG_LEVEL: 'warn' }, readyPath: '/health/live' });
