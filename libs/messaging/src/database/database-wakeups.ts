@@ -89,12 +89,15 @@ export class DatabaseWakeups implements OnApplicationShutdown {
         client.off('error', lost);
         client.off('end', lost);
       };
-      for (const channel of this.listeners.keys()) await runner.query(`LISTEN "${channel}"`);
+      const listened = [...this.listeners.keys()];
+      for (const channel of listened) await runner.query(`LISTEN "${channel}"`);
       if (this.closed) {
         await this.release(runner);
         return;
       }
       this.runner = runner;
+      // A channel asked for while this session was being set up (listen() saw no session yet) is listened to now.
+      for (const channel of this.listeners.keys()) if (!listened.includes(channel)) await this.runListen(runner, channel);
       if (this.failures > 0) this.logger.log('listening for wake-ups again');
       this.failures = 0;
       // Whatever was committed while nobody listened is looked at now.
