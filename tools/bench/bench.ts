@@ -101,14 +101,6 @@ async function tripStages(harness: DocumentsHarness, eventId: string, correlatio
   };
 }
 
-/** A connected company whose client `client-<label>` is linked to a contact, ready for invoice requests. */
-async function customer(harness: DocumentsHarness, label: string) {
-  const { companyId, org } = await harness.connectedCompany(label);
-  const contactId = await org.createContact(`${label} Customer`);
-  await harness.publish(Topics.ContactSynced, companyId, { clientId: `client-${label}`, xeroContactId: contactId, contactName: `${label} Customer`, action: 'created' });
-  return { companyId, org, clientId: `client-${label}` };
-}
-
 /** Publishes `count` invoice requests for the company (in sends of 1,000) and waits for every invoice.created. */
 async function invoices(harness: DocumentsHarness, companyId: string, clientId: string, count: number, onProgress?: (created: number) => void): Promise<number> {
   const created = harness.topic(Topics.InvoiceCreated);
@@ -138,7 +130,7 @@ async function batching(harness: DocumentsHarness): Promise<void> {
     ['flood', size(5_000, 0, 0)],
   ] as const) {
     if (count === 0) continue;
-    const { companyId, org, clientId } = await customer(harness, `bench-${label}`);
+    const { companyId, org, clientId } = await harness.linkedCustomer(`bench-${label}`);
     const elapsedMs = await invoices(harness, companyId, clientId, count);
     const calls = await org.calls();
     const sizes = await harness.rows<{ n: number }>(
@@ -162,7 +154,7 @@ async function batching(harness: DocumentsHarness): Promise<void> {
  */
 async function latency(harness: DocumentsHarness): Promise<void> {
   const companies = [];
-  for (let c = 0; c < 4; c++) companies.push(await customer(harness, `bench-quiet-${c}`));
+  for (let c = 0; c < 4; c++) companies.push(await harness.linkedCustomer(`bench-quiet-${c}`));
   const latencies: number[] = [];
   const stages: Record<string, number[]> = {};
   for (let i = 0; i < size(100, 20, 3); i++) {
@@ -197,7 +189,7 @@ async function throughputAndMemory(raw: number): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ perMinute: 1_000_000, perDay: 100_000_000, appPerMinute: 1_000_000 }),
     });
-    const { companyId, clientId } = await customer(harness, 'bench-throughput');
+    const { companyId, clientId } = await harness.linkedCustomer('bench-throughput');
     const count = size(3_000, 1_000, 50);
     const elapsedMs = await invoices(harness, companyId, clientId, count);
     const perSecond = count / (elapsedMs / 1000);
@@ -208,7 +200,7 @@ async function throughputAndMemory(raw: number): Promise<void> {
     const many = size(100_000, 5_000, 200);
     const memory = sampleRss(harness.documents.process.pid as number);
     let warmMarked = false;
-    const spread = await customer(harness, 'bench-memory');
+    const spread = await harness.linkedCustomer('bench-memory');
     await invoices(harness, spread.companyId, spread.clientId, many, (done) => {
       if (!warmMarked && done >= many / 10) {
         memory.mark('warm');

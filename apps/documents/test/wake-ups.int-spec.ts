@@ -22,16 +22,9 @@ afterAll(async () => {
   await harness.stop(apiReplica);
 });
 
-async function customer(label: string) {
-  const { companyId, org } = await harness.connectedCompany(label);
-  const contactId = await org.createContact(`${label} Customer`);
-  await harness.publish(Topics.ContactSynced, companyId, { clientId: `client-${label}`, xeroContactId: contactId, contactName: `${label} Customer`, action: 'created' });
-  return { companyId, org };
-}
-
 describe('the worker is woken, not polled', () => {
   it('sends a lone request at once, in one call of its own', async () => {
-    const { companyId, org } = await customer('lone');
+    const { companyId, org } = await harness.linkedCustomer('lone');
     const request = harness.invoiceRequest('client-lone');
     const sent = Date.now();
     await harness.publish(Topics.InvoiceRequested, companyId, request);
@@ -42,7 +35,7 @@ describe('the worker is woken, not polled', () => {
   });
 
   it("sends what another replica recorded as soon as it commits (a retry over the API replica's REST)", async () => {
-    const { companyId, org } = await customer('retry');
+    const { companyId, org } = await harness.linkedCustomer('retry');
     const request = harness.invoiceRequest('client-retry', {
       lineItems: [{ description: 'Advice', quantity: '1', unitAmount: '100.00', accountCode: '4997' }],
     } as Partial<InvoiceRequestedPayload>);

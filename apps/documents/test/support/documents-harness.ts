@@ -1,4 +1,4 @@
-import { createEvent, InvoiceRequestedPayload, LedgerlineEvent, PurchaseOrderRequestedPayload, QuoteRequestedPayload, Topic } from '@ledgerline/contracts';
+import { createEvent, InvoiceRequestedPayload, LedgerlineEvent, PurchaseOrderRequestedPayload, QuoteRequestedPayload, Topic, Topics } from '@ledgerline/contracts';
 import {
   bearerToken,
   ConnectionsStandIn,
@@ -95,6 +95,14 @@ export class DocumentsHarness {
     const companyId = uniqueId(`${label}-`);
     this.connections.set(companyId, () => org.token());
     return { companyId, org };
+  }
+
+  /** A connected company whose client `client-<label>` is linked to a new contact, ready for invoice requests. */
+  async linkedCustomer(label: string): Promise<{ companyId: string; org: SandboxOrganisation; clientId: string }> {
+    const { companyId, org } = await this.connectedCompany(label);
+    const contactId = await org.createContact(`${label} Customer`);
+    await this.publish(Topics.ContactSynced, companyId, { clientId: `client-${label}`, xeroContactId: contactId, contactName: `${label} Customer`, action: 'created' });
+    return { companyId, org, clientId: `client-${label}` };
   }
 
   async publish<T extends Topic>(name: T, companyId: string, payload: LedgerlineEvent<T>['payload']): Promise<LedgerlineEvent<T>> {
