@@ -10,6 +10,7 @@ import {
   SandboxOrganisation,
   ServiceProcess,
   startServiceProcess,
+  TestDatabase,
   uniqueId,
 } from '@ledgerline/testing';
 import { spawn } from 'node:child_process';
@@ -91,16 +92,49 @@ export async function startPlatform(options: {
   const migrating: string[] = options.console ? [...SERVICES, 'console'] : [...SERVICES];
   for (const service of migrating) await migrateService(service, database.url);
 
-  const probe = new KafkaProbe(brokers);
-  await probe.watch(options.watch.map((topic) => `${prefix}${topic}`));
+  // Whatever started is stopped again if the rest does not: a half-started platform would keep Jest from exiting.
+  const running: Array<{ stop: () => Promise<unknown> }> = [];
+  const starting = async <T extends { stop: () => Promise<unknown> }>(part: Promise<T>): Promise<T> => {
+    const started = await part;
+    running.push(started);
+    return started;
+  };
+  let probe: KafkaProbe | undefined;
+  try {
+    probe = new KafkaProbe(brokers);
+    await probe.watch(options.watch.map((topic) => `${prefix}${topic}`));
+    const sandbox = await starting(startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: ports.sandbox, readyPath: '/health/live', env: { LOG_LEVEL: 'warn' } }));
+    // The console needs the others only when its page calls them: it starts beside them, once its page is built.
+    const consoleStarting = consolePort && pageBuilt ? starting(pageBuilt.then(() => startConsole(consolePort, env, ports))) : undefined;
+    consoleStarting?.catch(() => undefined);
+    const settled = await Promise.allSettled(SERVICES.map((service) => starting(startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: ports[service], env }))));
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const started = settled.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value);
+    const services = Object.fromEntries(SERVICES.map((service, i) => [service, started[i]])) as Record<ServiceName, ServiceProcess>;
+    const consoleProcess = consoleStarting ? await consoleStarting : undefined;
+    return platformOf({ sandbox, services, consoleProcess, probe, prefix, jwt, env, ports, database, secrets: [jwt.secret, internalToken, encryptionKey, webhookKey] });
+  } catch (error) {
+    await Promise.allSettled(running.map((part) => part.stop()));
+    await probe?.close().catch(() => undefined);
+    await database.drop().catch(() => undefined);
+    throw error;
+  }
+}
 
-  const sandbox = await startServiceProcess({ entry: 'apps/xero-sandbox/src/main.ts', port: ports.sandbox, readyPath: '/health/live', env: { LOG_LEVEL: 'warn' } });
-  // The console needs the others only when its page calls them: it starts beside them, once its page is built.
-  const consoleStarting = consolePort && pageBuilt ? pageBuilt.then(() => startConsole(consolePort, env, ports)) : undefined;
-  const started = await Promise.all(SERVICES.map((service) => startServiceProcess({ entry: `apps/${service}/src/main.ts`, port: ports[service], env })));
-  const services = Object.fromEntries(SERVICES.map((service, i) => [service, started[i]])) as Record<ServiceName, ServiceProcess>;
-  const consoleProcess = consoleStarting ? await consoleStarting : undefined;
-
+function platformOf(parts: {
+  sandbox: ServiceProcess;
+  services: Record<ServiceName, ServiceProcess>;
+  consoleProcess?: ServiceProcess;
+  probe: KafkaProbe;
+  prefix: string;
+  jwt: JwtSettings;
+  env: NodeJS.ProcessEnv;
+  ports: Record<ServiceName, number>;
+  database: TestDatabase;
+  secrets: string[];
+}): Platform {
+  const { sandbox, services, consoleProcess, probe, prefix, jwt, env, ports, database, secrets } = parts;
   return {
     sandbox,
     services,
@@ -108,7 +142,7 @@ export async function startPlatform(options: {
     probe,
     prefix,
     jwt,
-    secrets: [jwt.secret, internalToken, encryptionKey, webhookKey],
+    secrets,
     topic: (name) => `${prefix}${name}`,
     env,
     restartService: async (name, signal = 'SIGTERM') => {
