@@ -30,7 +30,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Client } from 'pg';
-import { rssMb } from './rss';
+import { rssMb, sampleRss } from './rss';
 
 const JWT_SECRET = 'contacts-bench-jwt-secret-0123456789abcdef0123';
 
@@ -114,9 +114,7 @@ export async function contactsPull(count: number, log: (line: string) => void = 
     if (!settings.ok) throw new Error(`turning announcements off: ${settings.status}`);
 
     const pid = contacts.process.pid as number;
-    const rssStartMb = rssMb(pid);
-    let rssPeakMb = rssStartMb;
-    const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 100);
+    const sampler = sampleRss(pid);
     const callsBefore = (await org.counters()).calls;
     const started = Date.now();
     await probe.send(`${prefix}${Topics.XeroConnectionConnected}`, [
@@ -129,14 +127,17 @@ export async function contactsPull(count: number, log: (line: string) => void = 
     ]);
     const timeline: string[] = [];
     let nextSample = Date.now();
-    let rssFirstPageMb: number | undefined;
+    let firstPageIn = false;
     for (;;) {
       const { rows } = await db.query(`SELECT "last_run_at" FROM contacts.contact_pull_checkpoints WHERE company_id = $1`, [companyId]);
       if (rows[0]?.last_run_at) break;
       // Until the first page is in, every round looks (a 5-second sample would see a dozen pages in).
-      if (rssFirstPageMb === undefined || Date.now() >= nextSample) {
+      if (!firstPageIn || Date.now() >= nextSample) {
         const read = (await db.query(`SELECT count(*)::int AS n FROM contacts.contact_snapshots WHERE company_id = $1`, [companyId])).rows[0].n as number;
-        if (rssFirstPageMb === undefined && read >= Math.min(count, 1000)) rssFirstPageMb = rssMb(pid);
+        if (!firstPageIn && read >= Math.min(count, 1000)) {
+          sampler.mark('firstPage');
+          firstPageIn = true;
+        }
         if (Date.now() >= nextSample || read >= count) {
           timeline.push(`${read}:${rssMb(pid).toFixed(0)}MB`);
           nextSample = Date.now() + 5_000;
@@ -146,12 +147,12 @@ export async function contactsPull(count: number, log: (line: string) => void = 
       await new Promise((r) => setTimeout(r, 200));
     }
     const seconds = (Date.now() - started) / 1000;
-    clearInterval(sampler);
-    const rssEndMb = rssMb(pid);
+    const { marks, peak: rssPeakMb } = sampler.stop();
+    const { start: rssStartMb, end: rssEndMb } = marks;
     const calls = (await org.counters()).calls - callsBefore;
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM contacts.contact_snapshots WHERE company_id = $1`, [companyId]);
     if (rows[0].n !== count) throw new Error(`expected ${count} contacts read, found ${rows[0].n}`);
-    const rssAfterFirstPageMb = rssFirstPageMb ?? rssStartMb;
+    const rssAfterFirstPageMb = marks['firstPage'] ?? rssStartMb;
     const peakOverFirstPagePct = ((rssPeakMb - rssAfterFirstPageMb) / rssAfterFirstPageMb) * 100;
     const flat = peakOverFirstPagePct <= FLAT_TOLERANCE_PCT;
     const loadAverage = os.loadavg()[0];

@@ -358,9 +358,7 @@ function startupFailure(errors) {
 async function start(env = process.env, { timeoutMs = 120_000 } = {}) {
   if (env.KAFKA_BROKERS) return { brokers: env.KAFKA_BROKERS, started: false };
   const s = settings(env);
-  const brokers = `127.0.0.1:${s.port}`;
-  const saslBrokers = s.sasl ? `127.0.0.1:${s.sasl.port}` : undefined;
-  const sslBrokers = s.ssl ? `127.0.0.1:${s.ssl.port}` : undefined;
+  const { brokers, saslBrokers, sslBrokers } = addresses(s);
   const answer = (started) => ({ brokers, started, ...(saslBrokers ? { saslBrokers } : {}), ...(sslBrokers ? { sslBrokers, sslCaFile: path.join(s.ssl.dir, 'ca.crt') } : {}) });
   if (await brokerAnswers(s.port)) {
     if (s.sasl && !(await portOpen(s.sasl.port))) {
@@ -403,10 +401,9 @@ async function launch(s, timeoutMs) {
   fs.closeSync(out);
   fs.writeFileSync(path.join(s.runDir, 'broker.pid'), String(child.pid));
   child.unref();
-  const saslBrokers = s.sasl ? `127.0.0.1:${s.sasl.port}` : undefined;
-  const sslBrokers = s.ssl ? `127.0.0.1:${s.ssl.port}` : undefined;
+  const { brokers, saslBrokers, sslBrokers } = addresses(s);
   log(
-    `starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on 127.0.0.1:${s.port}${saslBrokers ? `, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on ${saslBrokers} for user "${s.sasl.username}"` : ''}${sslBrokers ? `, TLS on ${sslBrokers} (CA: ${path.join(s.ssl.dir, 'ca.crt')})` : ''}`,
+    `starting Kafka ${KAFKA_VERSION} (pid ${child.pid}) on ${brokers}${saslBrokers ? `, SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on ${saslBrokers} for user "${s.sasl.username}"` : ''}${sslBrokers ? `, TLS on ${sslBrokers} (CA: ${path.join(s.ssl.dir, 'ca.crt')})` : ''}`,
   );
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -416,7 +413,7 @@ async function launch(s, timeoutMs) {
       return { ready: false, failure: `the broker failed to start${startupFailure(errors)}; see ${path.join(s.runDir, 'broker.out')} and broker.log` };
     }
     if ((await brokerAnswers(s.port, 1000)) && (!s.sasl || (await portOpen(s.sasl.port))) && (!s.ssl || (await portOpen(s.ssl.port)))) {
-      log(`ready on 127.0.0.1:${s.port}`);
+      log(`ready on ${brokers}`);
       return { ready: true };
     }
     await sleep(300);
@@ -424,12 +421,27 @@ async function launch(s, timeoutMs) {
   await killed(s, child.pid);
   const lines = outputSince(s, marks).slice(-5);
   const tail = lines.length > 0 ? `; its last lines: ${lines.join(' | ')}` : '; it wrote nothing';
-  return { ready: false, failure: `the broker did not answer on 127.0.0.1:${s.port} within ${timeoutMs / 1000}s${tail}` };
+  return { ready: false, failure: `the broker did not answer on ${addresses(s).brokers} within ${timeoutMs / 1000}s${tail}` };
 }
+
+/** The bootstrap addresses of a node with these settings: the plain listener's, and the SASL and TLS ones where set. */
+function addresses(s) {
+  return {
+    brokers: `127.0.0.1:${s.port}`,
+    saslBrokers: s.sasl ? `127.0.0.1:${s.sasl.port}` : undefined,
+    sslBrokers: s.ssl ? `127.0.0.1:${s.ssl.port}` : undefined,
+  };
+}
+
+const KILL_WAIT_MS = 10_000;
 
 async function killed(s, pid) {
   if (alive(pid)) process.kill(pid, 'SIGKILL');
-  while (alive(pid)) await sleep(100);
+  const deadline = Date.now() + KILL_WAIT_MS;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new LauncherError(`broker ${pid} was sent SIGKILL and is still running after ${KILL_WAIT_MS / 1000}s`);
+    await sleep(100);
+  }
   fs.rmSync(path.join(s.runDir, 'broker.pid'), { force: true });
 }
 
