@@ -19,7 +19,7 @@ import os from 'node:os';
 import { DocumentsHarness } from '../../apps/documents/test/support/documents-harness';
 import { contactsPull } from './contacts-pull';
 import { reconcileByPoll } from './reconcile-by-poll';
-import { sampleRss } from './rss';
+import { describeMemory, memoryBreakdown, sampleRss } from './rss';
 
 const smoke = process.argv.includes('--smoke');
 /** `--only latency,batching` runs those scenarios alone (batching, latency, throughput, poll, contacts). */
@@ -200,14 +200,21 @@ async function throughputAndMemory(raw: number): Promise<void> {
     const many = size(100_000, 5_000, 200);
     const memory = sampleRss(harness.documents.process.pid as number);
     let warmMarked = false;
+    let nextTenth = 1;
+    const breakdowns: Array<Promise<string>> = [];
     const spread = await harness.linkedCustomer('bench-memory');
     await invoices(harness, spread.companyId, spread.clientId, many, (done) => {
       if (!warmMarked && done >= many / 10) {
         memory.mark('warm');
         warmMarked = true;
       }
+      for (; nextTenth <= 10 && done >= (many * nextTenth) / 10; nextTenth++) {
+        const at = Math.round((many * nextTenth) / 10);
+        breakdowns.push(memoryBreakdown(harness.documents.url).then((m) => `${at}: ${describeMemory(m)}`, (error: Error) => `${at}: ${error.message}`));
+      }
     });
     const { marks, peak } = memory.stop();
+    for (const line of await Promise.all(breakdowns)) process.stdout.write(`${many} invoice requests: documents memory after ${line}\n`);
     const warm = marks['warm'] ?? marks['start'];
     report(`${many} invoice requests: documents RSS at start`, marks['start'], 'MB');
     report(`${many} invoice requests: documents RSS after the first tenth`, warm, 'MB');

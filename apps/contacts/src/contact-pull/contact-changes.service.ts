@@ -62,13 +62,13 @@ export class ContactChanges {
     const links = await this.mappings.byContactIds(tx, companyId, ids);
     const clients = await this.clients.findMany(tx, companyId, [...new Set([...links.values()].map((m) => m.clientId))]);
     // Seen before or not: a client's first sync may have written to its look-alike and not yet recorded the link.
-    const unlinked = contacts.filter((c) => !links.has(c.xeroContactId));
+    const withoutLink = contacts.filter((c) => !links.has(c.xeroContactId));
     const lookAlikes = await this.records.unlinkedLookAlikes(
       tx,
       companyId,
-      unlinked.flatMap((c) => (c.contactNumber ? [c.contactNumber] : [])),
-      unlinked.flatMap((c) => (c.fields.emailAddress ? [c.fields.emailAddress] : [])),
-      unlinked.flatMap((c) => (c.fields.name ? [c.fields.name] : [])),
+      withoutLink.flatMap((c) => (c.contactNumber ? [c.contactNumber] : [])),
+      withoutLink.flatMap((c) => (c.fields.emailAddress ? [c.fields.emailAddress] : [])),
+      withoutLink.flatMap((c) => (c.fields.name ? [c.fields.name] : [])),
     );
     const origin = context.causationId ? { correlationId: context.correlationId, causationId: context.causationId } : { correlationId: context.correlationId };
     let changed = 0;
