@@ -159,9 +159,14 @@ describe('manual sync (sync.requested for payments)', () => {
 
   it('reads what changed since the checkpoint now, announcing each page and then done, once; other scopes are left alone', async () => {
     const { companyId, org, contactId } = await connectedCompany('manual');
-    const { invoiceId } = await h.raise(companyId, org, contactId, 60);
-    // No webhook and no timer: only the manual sync can find the payment.
+    // No webhook and no timer: only the manual sync can find the payment. Webhooks go off before the invoice is
+    // raised, and the payment waits until nothing is left to do, so no look started earlier finds it first.
     await h.webhooks(false);
+    const { invoiceId } = await h.raise(companyId, org, contactId, 60);
+    await eventually(
+      'no reconciliation work left',
+      async () => (await h.rows(`SELECT 1 FROM payments.xero_operations WHERE company_id = $1 AND status IN ('pending', 'waiting_connection')`, [companyId])).length === 0,
+    );
     await h.pay(org, invoiceId, 20);
     const quotes = request(companyId, 'quotes');
     const sync = request(companyId, 'payments');
